@@ -1,0 +1,3 @@
+import { runClusterWorker } from './server.ts'
+
+await runClusterWorker()

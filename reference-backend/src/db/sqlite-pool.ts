@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads'
+import { DbError, type Pool, type PooledConnection, type PoolStats, type RunResult } from './pool.ts'
+import { OP_ALL, OP_EXEC, OP_RUN, type SqliteWorkerInit } from './sqlite-worker.ts'
+import { toDialect } from './sql.ts'
+
+interface Pending {
+  resolve(value: unknown): void
+  reject(error: Error): void
+}
+
+class SqliteConnection implements PooledConnection {
+  private readonly worker: Worker
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+  private readonly pool: SqlitePool
+
+  constructor(pool: SqlitePool, init: SqliteWorkerInit) {
+    this.pool = pool
+    this.worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), { workerData: init })
+    this.worker.on('message', (msg: [number, number, unknown]) => {
+      const waiter = this.pending.get(msg[0])
+      if (!waiter) return
+      this.pending.delete(msg[0])
+      if (msg[1] === 1) waiter.resolve(msg[2])
+      else {
+        const err = msg[2] as { kind: DbError['kind']; message: string }
+        waiter.reject(new DbError(err.kind, err.message))
+      }
+    })
+    this.worker.on('error', (error) => this.failAll(error))
+    this.worker.on('exit', () => this.failAll(new DbError('other', 'SQLite connection thread exited')))
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error)
+    this.pending.clear()
+  }
+
+  private send(op: number, sql: string, params: readonly unknown[] | null): Promise<unknown> {
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage([id, op, op === OP_EXEC ? sql : toDialect(sql, 'sqlite'), params])
+    })
+  }
+
+  all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return this.send(OP_ALL, sql, params) as Promise<R[]>
+  }
+
+  run(sql: string, params: readonly unknown[]): Promise<RunResult> {
+    return this.send(OP_RUN, sql, params) as Promise<RunResult>
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.send(OP_EXEC, sql, null)
+  }
+
+  release(): void {
+    this.pool.giveBack(this)
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate()
+  }
+}
+
+interface Waiter {
+  resolve(conn: PooledConnection): void
+  reject(error: Error): void
+  timer: NodeJS.Timeout
+}
+
+/** A fixed pool of SQLite connection threads, FIFO waiters, acquire timeout. */
+export class SqlitePool implements Pool {
+  readonly dialect = 'sqlite' as const
+  readonly size: number
+  private readonly all: SqliteConnection[] = []
+  private readonly idle: SqliteConnection[] = []
+  private readonly waiters: Waiter[] = []
+  private readonly acquireTimeoutMs: number
+
+  constructor(init: SqliteWorkerInit, size: number, acquireTimeoutMs: number) {
+    this.size = size
+    this.acquireTimeoutMs = acquireTimeoutMs
+    for (let i = 0; i < size; i++) {
+      const conn = new SqliteConnection(this, init)
+      this.all.push(conn)
+      this.idle.push(conn)
+    }
+  }
+
+  acquire(): Promise<PooledConnection> {
+    const conn = this.idle.pop()
+    if (conn) return Promise.resolve(conn)
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const at = this.waiters.indexOf(waiter)
+          if (at >= 0) this.waiters.splice(at, 1)
+          reject(new DbError('pool-timeout', `no database connection free within ${this.acquireTimeoutMs} ms`))
+        }, this.acquireTimeoutMs),
+      }
+      this.waiters.push(waiter)
+    })
+  }
+
+  giveBack(conn: SqliteConnection): void {
+    const waiter = this.waiters.shift()
+    if (waiter) {
+      clearTimeout(waiter.timer)
+      waiter.resolve(conn)
+    } else {
+      this.idle.push(conn)
+    }
+  }
+
+  stats(): PoolStats {
+    return { size: this.size, inUse: this.size - this.idle.length, waiting: this.waiters.length }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((c) => c.terminate()))
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The `lmsload` command. The only place that reads process.env, prints, or exits.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import yargs from 'yargs'
+import { hideBin } from 'yargs/helpers'
+import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
+
+const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
+
+/**
+ * `lmsload backend …` runs the reference backend in its own process: the toolkit and the backend
+ * share nothing but HTTP. Signals reach it through the process group; its exit code is ours.
+ */
+function runBackend(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BACKEND_CLI, ...args], { stdio: 'inherit' })
+    const forward = (signal: NodeJS.Signals) => child.kill(signal)
+    process.on('SIGINT', forward)
+    process.on('SIGTERM', forward)
+    child.on('error', (error) => reject(new UserError('LMSLOAD_BACKEND_FAILED', `could not start the reference backend: ${error.message}`)))
+    child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? EXIT.interrupted : 1)))
+  })
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'backend') return runBackend(argv.slice(1))
+  const parser = yargs(argv)
+    .scriptName('lmsload')
+    .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
+    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .help()
+    .version()
+    .fail((message, error) => {
+      throw error ?? new UserError('LMSLOAD_USAGE', message)
+    })
+  await parser.parseAsync()
+  return EXIT.ok
+}
+
+/** Runs a command line and returns the exit code; user errors become one line on stderr. */
+export async function cli(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug')
+  try {
+    return await main(argv.filter((a) => a !== '--debug'))
+  } catch (error) {
+    if (isUserError(error)) {
+      console.error(`lmsload: ${formatUserError(error)}`)
+      return error.exitCode
+    }
+    console.error(debug ? error : `lmsload: unexpected failure: ${(error as Error).message} (run with --debug for the stack)`)
+    return EXIT.usage
+  }
+}
+
+if (import.meta.main) process.exitCode = await cli(hideBin(process.argv))

@@ -1,0 +1,44 @@
+// The error catalogue: every user-facing failure has a code, an exit code and a one-line doc.
+// docs/errors.md lists the same codes; tests/core/errors.test.ts keeps the two in step.
+
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  gateFailed: 99,
+  interrupted: 130,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+export const ERROR_CATALOGUE = {
+  LMSLOAD_USAGE: { exit: EXIT.usage, doc: 'A command-line argument is missing, unknown or malformed.' },
+  LMSLOAD_BAD_DURATION: { exit: EXIT.usage, doc: "A duration is not a number with a unit like '500ms', '30s', '5m' or '1h'." },
+  LMSLOAD_BAD_SIZE: { exit: EXIT.usage, doc: "A byte size is not a number with a unit like '512kb', '10mb' or '1gb'." },
+  LMSLOAD_BACKEND_FAILED: { exit: EXIT.usage, doc: 'The reference backend could not be started or its command failed.' },
+} as const
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE
+
+/** A failure caused by the user's input: printed as one line, never with a stack. */
+export class UserError extends Error {
+  readonly code: ErrorCode
+  readonly hint: string | undefined
+  readonly exitCode: ExitCode
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(message)
+    this.name = 'UserError'
+    this.code = code
+    this.hint = hint
+    this.exitCode = ERROR_CATALOGUE[code].exit
+  }
+}
+
+export function isUserError(value: unknown): value is UserError {
+  return value instanceof UserError
+}
+
+/** The single line a user sees for an error: message, then the hint if there is one. */
+export function formatUserError(error: UserError): string {
+  return error.hint ? `${error.message} (${error.hint})` : error.message
+}
