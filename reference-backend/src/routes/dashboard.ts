@@ -24,7 +24,7 @@ async function dashboardAggregate(db: Queryable, userId: number): Promise<Dashbo
             (SELECT max(p.updated_at) FROM progress p JOIN lessons l ON l.id = p.lesson_id
               WHERE p.user_id = $1 AND l.course_id = c.id) AS last_activity
        FROM enrolments e JOIN courses c ON c.id = e.course_id
-      WHERE e.user_id = $1 ORDER BY e.enrolled_at DESC, c.id`,
+      WHERE e.user_id = $1 AND c.published = 1 ORDER BY e.enrolled_at DESC, c.id`,
     [userId])
   return rows.map((r) => {
     const lessons = Number(r.lessons)
@@ -41,7 +41,7 @@ async function dashboardAggregate(db: Queryable, userId: number): Promise<Dashbo
 async function dashboardNPlusOne(db: Queryable, userId: number): Promise<DashboardCourse[]> {
   const enrolments = await db.all<Record<string, number | string>>(
     `SELECT c.id, c.code, c.title FROM enrolments e JOIN courses c ON c.id = e.course_id
-      WHERE e.user_id = $1 ORDER BY e.enrolled_at DESC, c.id`, [userId])
+      WHERE e.user_id = $1 AND c.published = 1 ORDER BY e.enrolled_at DESC, c.id`, [userId])
   const result: DashboardCourse[] = []
   for (const e of enrolments) {
     const lessons = await db.all<{ id: number }>('SELECT id FROM lessons WHERE course_id = $1', [e.id])

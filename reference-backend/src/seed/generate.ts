@@ -77,6 +77,7 @@ export interface SeedSummary {
 
 interface CourseShape {
   id: number
+  published: boolean
   lessonIds: number[]
   quizzes: Array<{ id: number; timeLimitSec: number; questions: Array<{ id: number; correct: number }> }>
 }
@@ -142,10 +143,11 @@ export async function generate(options: SeedOptions, hashes: PasswordHashes, sin
     const subject = faker.helpers.arrayElement(SUBJECTS)
     const title = `${faker.helpers.arrayElement(LEVELS)} ${subject}`
     const category = faker.helpers.arrayElement(CATEGORIES)
-    const published = faker.number.float() < 0.95 ? 1 : 0
+    // The first course is always published so even a one-course seed has somewhere to enrol.
+    const published = c === 1 || faker.number.float() < 0.95 ? 1 : 0
     await sink.add('courses', [c, `${subject.slice(0, 3).toUpperCase()}${100 + c}`, title, faker.lorem.paragraph(), category,
       instructorIds[(c - 1) % instructorIds.length]!, published, 0, createdAt])
-    const shape: CourseShape = { id: c, lessonIds: [], quizzes: [] }
+    const shape: CourseShape = { id: c, published: published === 1, lessonIds: [], quizzes: [] }
     const lessons = faker.number.int(LESSONS_PER_COURSE)
     for (let position = 1; position <= lessons; position++) {
       shape.lessonIds.push(++lessonId)
@@ -172,17 +174,19 @@ export async function generate(options: SeedOptions, hashes: PasswordHashes, sin
   summary.quizzes = quizId
   summary.questions = questionId
 
-  const pickCourse = popularityPicker(faker, courses.length)
+  // Learners enrol only in published courses; hidden ones are still being prepared.
+  const open = courses.filter((c) => c.published)
+  const pickCourse = popularityPicker(faker, open.length)
   let enrolmentId = 0
   let progressId = 0
   let attemptId = 0
   let answerId = 0
   for (let learner = firstLearnerId; learner < firstLearnerId + options.learners; learner++) {
-    const wanted = Math.min(courses.length, faker.number.int({ min: 2, max: 6 }))
+    const wanted = Math.min(open.length, faker.number.int({ min: 2, max: 6 }))
     const chosen = new Set<number>()
     for (let guard = 0; chosen.size < wanted && guard < wanted * 20; guard++) chosen.add(pickCourse())
     for (const index of chosen) {
-      const course = courses[index]!
+      const course = open[index]!
       const enrolledAt = SEED_EPOCH_MS - faker.number.int({ min: 1, max: 120 }) * DAY_MS
       await sink.add('enrolments', [++enrolmentId, learner, course.id, enrolledAt])
       const watched = faker.number.int(course.lessonIds.length)
