@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks'
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import { authenticate } from './auth/guard.ts'
 import { newDbTiming } from './db/database.ts'
 import { DbError } from './db/pool.ts'
@@ -59,8 +61,13 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
     },
     return503OnClosing: true,
-    ajv: { customOptions: { allErrors: false } },
   })
+
+  // Bodies are JSON and must match their schema exactly (no coercion, no silently dropped fields);
+  // params and query strings arrive as text, so they are coerced to the declared types.
+  const strict = addFormats.default(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false }))
+  const coercing = addFormats.default(new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false }))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
 
   await app.register(rateLimit, {
     global: false,
