@@ -28,7 +28,11 @@ export class EntityCache<V extends object> {
     this.lru = new LRUCache<string, V>({ max: options.maxEntries, ttl: options.ttlMs })
   }
 
-  async get(key: string, state: RequestState, build: () => Promise<V>): Promise<V> {
+  /**
+   * `joinInflight: false` from inside a transaction: waiting on another request's rebuild, which
+   * may itself wait for the connection this transaction holds, could deadlock a small pool.
+   */
+  async get(key: string, state: RequestState, build: () => Promise<V>, joinInflight = true): Promise<V> {
     if (this.options.enabled) {
       const cached = this.lru.get(key)
       if (cached !== undefined) {
@@ -36,7 +40,7 @@ export class EntityCache<V extends object> {
         noteCache(state, 'hit')
         return cached
       }
-      const pending = this.options.coalesce ? this.inflight.get(key) : undefined
+      const pending = this.options.coalesce && joinInflight ? this.inflight.get(key) : undefined
       if (pending) {
         noteCache(state, 'coalesced')
         this.metrics.cacheMisses.labels(this.name).inc()
@@ -45,14 +49,14 @@ export class EntityCache<V extends object> {
     }
     this.metrics.cacheMisses.labels(this.name).inc()
     noteCache(state, 'miss')
-    return this.rebuild(key, build)
+    return this.rebuild(key, build, joinInflight)
   }
 
-  private async rebuild(key: string, build: () => Promise<V>): Promise<V> {
+  private async rebuild(key: string, build: () => Promise<V>, share: boolean): Promise<V> {
     const generation = this.generation
     const start = performance.now()
     const promise = build()
-    if (this.options.enabled && this.options.coalesce) this.inflight.set(key, promise)
+    if (this.options.enabled && this.options.coalesce && share) this.inflight.set(key, promise)
     try {
       const value = await promise
       this.metrics.cacheRebuild.labels(this.name).observe((performance.now() - start) / 1000)

@@ -4,6 +4,7 @@ import type { Database } from './db/database.ts'
 import type { Metrics } from './metrics.ts'
 import type { Upstream } from './upstream.ts'
 import type { CourseDetail, CatalogPage } from './routes/course-data.ts'
+import type { QuizQuestions } from './routes/quizzes.ts'
 
 /** Everything a route needs, built once per process by server.ts. */
 export interface Deps {
@@ -14,6 +15,7 @@ export interface Deps {
   upstream: Upstream
   courseCache: EntityCache<CourseDetail>
   catalogCache: EntityCache<CatalogPage>
+  questionCache: EntityCache<QuizQuestions>
   mediaSecret: Buffer
   /** Memory retained by the `memory-leak` profile; never read, never freed. */
   leaked: Buffer[]

@@ -15,6 +15,7 @@ import { SqlitePool } from './db/sqlite-pool.ts'
 import type { Deps } from './deps.ts'
 import { Metrics } from './metrics.ts'
 import type { CatalogPage, CourseDetail } from './routes/course-data.ts'
+import type { QuizQuestions } from './routes/quizzes.ts'
 import { seedDatabase, userCount } from './seed/seed.ts'
 import { SEED_DEFAULTS, type SeedSummary } from './seed/generate.ts'
 import { Upstream } from './upstream.ts'
@@ -77,6 +78,7 @@ export async function serve(config: BackendConfig, options: ServeOptions = {}): 
     config, behaviour, db, metrics, upstream,
     courseCache: new EntityCache<CourseDetail>('course', cacheOptions, metrics),
     catalogCache: new EntityCache<CatalogPage>('catalog', cacheOptions, metrics),
+    questionCache: new EntityCache<QuizQuestions>('questions', cacheOptions, metrics),
     mediaSecret: await readMediaSecret(db),
     leaked: [],
   }

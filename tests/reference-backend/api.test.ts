@@ -64,7 +64,7 @@ describe.each(ENGINES)('reference backend API on %s', (engine) => {
     expect(first.status).toBe(200)
     expect(first.body.relation).toBe('enrolled')
     expect(first.body.lessons.length).toBeGreaterThanOrEqual(8)
-    expect(first.body.quizzes.map((q: { title: string }) => q.title)).toEqual(['Weekly quiz', 'Final exam'])
+    expect(first.body.quizzes.map((q: { title: string }) => q.title)).toEqual(['Weekly quiz 1', 'Weekly quiz 2', 'Weekly quiz 3', 'Weekly quiz 4', 'Final exam'])
     const second = await backend.api.get(`/api/courses/${courseId}`, learner)
     expect(second.headers.get('server-timing')).toContain('cache;desc=hit')
   })
@@ -150,7 +150,7 @@ describe.each(ENGINES)('reference backend API on %s', (engine) => {
     const token = await backend.api.login('learner7', PASSWORDS.learner)
     const dash = await backend.api.get('/api/me/dashboard', token)
     const course = await backend.api.get(`/api/courses/${dash.body.courses[0].id}`, token)
-    const quiz = course.body.quizzes[1]
+    const quiz = course.body.quizzes.at(-1)
     const teacherName = `instructor${((course.body.id - 1) % 2) + 1}`
     const teacher = await backend.api.login(teacherName, PASSWORDS.instructor)
     const edit = await backend.api.call('PATCH', `/api/quizzes/${quiz.id}`, { token: teacher, json: { timeLimitSec: 1 } })
@@ -170,7 +170,8 @@ describe.each(ENGINES)('reference backend API on %s', (engine) => {
     const teacher = await backend.api.login(`instructor${((courseId - 1) % 2) + 1}`, PASSWORDS.instructor)
     const book = await backend.api.get(`/api/courses/${courseId}/gradebook?pageSize=100`, teacher)
     expect(book.status).toBe(200)
-    expect(book.body.learners).toHaveLength(Math.min(100, course.body.enrolmentCount))
+    expect(book.body.enrolled).toBeGreaterThanOrEqual(course.body.enrolmentCount)
+    expect(book.body.learners).toHaveLength(Math.min(100, book.body.enrolled))
     const withAttempts = book.body.learners.filter((l: { attempts: number }) => l.attempts > 0)
     expect(withAttempts.length).toBeGreaterThan(0)
     for (const l of withAttempts) expect(l.scoreRatio).toBeGreaterThanOrEqual(0)

@@ -76,7 +76,8 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     expect(again.stderr.trim().split('\n')).toHaveLength(1)
 
     const bytes = readFileSync(file)
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff
+    const middle = Math.floor(bytes.length / 2)
+    bytes[middle] = bytes[middle]! ^ 0xff
     writeFileSync(file, bytes)
     const damaged = await runCli(['backend', 'restore', ...dbArgs(db), '--from', file])
     expect(damaged.code).toBe(1)

@@ -20,6 +20,7 @@ export function gradebookRoutes(app: FastifyInstance, deps: Deps): void {
               count(DISTINCT a.quiz_id) AS quizzes_attempted,
               sum(a.score) AS score, sum(a.max_score) AS max_score,
               max(a.finished_at) AS last_finished_at,
+              count(*) OVER () AS enrolled,
               (SELECT count(*) FROM submissions s JOIN assignments x ON x.id = s.assignment_id
                 WHERE x.course_id = $1 AND s.user_id = u.id) AS submissions
          FROM enrolments e
@@ -32,7 +33,7 @@ export function gradebookRoutes(app: FastifyInstance, deps: Deps): void {
         LIMIT $2 OFFSET $3`,
       [course.id, pageSize, (page - 1) * pageSize])
     return {
-      courseId: course.id, page, pageSize, enrolled: course.enrolmentCount,
+      courseId: course.id, page, pageSize, enrolled: rows.length === 0 ? 0 : Number(rows[0]!.enrolled),
       learners: rows.map((r) => {
         const max = r.max_score === null ? 0 : Number(r.max_score)
         return {

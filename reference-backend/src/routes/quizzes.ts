@@ -48,10 +48,24 @@ async function loadQuiz(db: Queryable, quizId: number): Promise<QuizRow> {
   return quiz
 }
 
-async function questionsOf(db: Queryable, quizId: number) {
+export interface QuizQuestion {
+  id: number
+  position: number
+  prompt: string
+  options: string[]
+}
+
+/** Question definitions (never the answer key), cached per quiz as Moodle caches question data. */
+export interface QuizQuestions {
+  questions: QuizQuestion[]
+  byId: Map<number, QuizQuestion>
+}
+
+async function buildQuizQuestions(db: Queryable, quizId: number): Promise<QuizQuestions> {
   const rows = await db.all<{ id: number; position: number; prompt: string; options: string }>(
     'SELECT id, position, prompt, options FROM questions WHERE quiz_id = $1 ORDER BY position', [quizId])
-  return rows.map((q) => ({ id: Number(q.id), position: Number(q.position), prompt: q.prompt, options: JSON.parse(q.options) as string[] }))
+  const questions = rows.map((q) => ({ id: Number(q.id), position: Number(q.position), prompt: q.prompt, options: JSON.parse(q.options) as string[] }))
+  return { questions, byId: new Map(questions.map((q) => [q.id, q])) }
 }
 
 async function savedAnswers(db: Queryable, attemptId: number) {
@@ -91,6 +105,10 @@ async function ownedAttempt(t: Queryable, user: AuthUser, attemptId: number, loc
 export function quizRoutes(app: FastifyInstance, deps: Deps): void {
   const { behaviour, config } = deps
 
+  // Inside a transaction, `tx` builds on the held connection: a second one could deadlock a small pool.
+  const questionsOf = (req: FastifyRequest, quizId: number, tx?: Queryable) =>
+    deps.questionCache.get(String(quizId), req.lms, () => buildQuizQuestions(tx ?? req.lms.db, quizId), tx === undefined)
+
   async function quizContext(req: FastifyRequest, quizId: number) {
     const quiz = await loadQuiz(req.lms.db, quizId)
     const course = await loadCourse(deps, req, Number(quiz.course_id))
@@ -125,6 +143,7 @@ export function quizRoutes(app: FastifyInstance, deps: Deps): void {
     await req.lms.db.run('UPDATE quizzes SET time_limit_sec = COALESCE($1, time_limit_sec), closes_at = COALESCE($2, closes_at) WHERE id = $3',
       [req.body.timeLimitSec ?? null, req.body.closesAt ?? null, quiz.id])
     deps.courseCache.invalidate(String(course.id))
+    deps.questionCache.invalidate(String(quiz.id))
     const updated = await loadQuiz(req.lms.db, quiz.id)
     return { id: Number(updated.id), timeLimitSec: Number(updated.time_limit_sec), closesAt: Number(updated.closes_at) }
   })
@@ -151,7 +170,7 @@ export function quizRoutes(app: FastifyInstance, deps: Deps): void {
     })
     if (!started.resumed) await deps.upstream.call('proctoring', req.lms)
     if (behaviour.blockMs > 0) renderQuestionsBlocking(behaviour.blockMs, `${started.attempt.id}`)
-    const questions = await questionsOf(req.lms.db, Number(quiz.id))
+    const { questions } = await questionsOf(req, Number(quiz.id))
     const answers = started.resumed ? await savedAnswers(req.lms.db, Number(started.attempt.id)) : []
     reply.code(started.resumed ? 200 : 201)
     return { attempt: attemptView(started.attempt, config.autosaveIntervalSec), questions, answers }
@@ -187,9 +206,9 @@ export function quizRoutes(app: FastifyInstance, deps: Deps): void {
       const attempt = await ownedAttempt(t, user, attemptId, true)
       if (attempt.state !== 'inprogress') throw conflict('ATTEMPT_CLOSED', 'this attempt has been submitted')
       if (now > Number(attempt.deadline_at)) throw conflict('ATTEMPT_TIME_EXPIRED', 'the time limit of this attempt has passed; the answer was not saved')
-      const question = await t.one<{ options: string }>('SELECT options FROM questions WHERE id = $1 AND quiz_id = $2', [questionId, attempt.quiz_id])
+      const question = (await questionsOf(req, Number(attempt.quiz_id), t)).byId.get(questionId)
       if (!question) throw notFound('question')
-      const optionCount = (JSON.parse(question.options) as unknown[]).length
+      const optionCount = question.options.length
       if (choice >= optionCount) throw badRequest(`choice ${choice} is out of range: this question has ${optionCount} options`)
       if (behaviour.lockHoldMs > 0) {
         // write-lock: a per-quiz counter on the hot quiz row, and the transaction held open.

@@ -53,11 +53,12 @@ const SUBJECTS = [
 const LEVELS = ['Introduction to', 'Foundations of', 'Intermediate', 'Advanced', 'Applied', 'Topics in']
 const CATEGORIES = ['Science', 'Mathematics', 'Humanities', 'Business', 'Health', 'Engineering', 'Languages', 'Arts']
 const LESSONS_PER_COURSE = { min: 8, max: 16 }
+// Mid-semester: four weekly quizzes, half of them already taken by a typical learner, and a
+// final exam few have attempted yet. This history is what answer and attempt lookups search.
 const QUIZZES = [
-  { title: 'Weekly quiz', timeLimitSec: 1200, questions: 10 },
-  { title: 'Final exam', timeLimitSec: 3600, questions: 20 },
+  ...[1, 2, 3, 4].map((week) => ({ title: `Weekly quiz ${week}`, timeLimitSec: 1200, questions: 10, attemptedShare: 0.5 })),
+  { title: 'Final exam', timeLimitSec: 3600, questions: 20, attemptedShare: 0.1 },
 ]
-const ATTEMPT_PROBABILITY = 0.25
 const POSTS_PER_COURSE = 25
 
 export interface SeedSummary {
@@ -79,7 +80,7 @@ interface CourseShape {
   id: number
   published: boolean
   lessonIds: number[]
-  quizzes: Array<{ id: number; timeLimitSec: number; questions: Array<{ id: number; correct: number }> }>
+  quizzes: Array<{ id: number; timeLimitSec: number; attemptedShare: number; questions: Array<{ id: number; correct: number }> }>
 }
 
 /** Zipf-like popularity: course k is chosen with weight 1/(k+1)^0.8. */
@@ -154,7 +155,7 @@ export async function generate(options: SeedOptions, hashes: PasswordHashes, sin
       await sink.add('lessons', [lessonId, c, position, `${position}. ${faker.lorem.words({ min: 2, max: 5 })}`, faker.number.int({ min: 300, max: 1800 })])
     }
     for (const quiz of QUIZZES) {
-      const q = { id: ++quizId, timeLimitSec: quiz.timeLimitSec, questions: [] as Array<{ id: number; correct: number }> }
+      const q = { id: ++quizId, timeLimitSec: quiz.timeLimitSec, attemptedShare: quiz.attemptedShare, questions: [] as Array<{ id: number; correct: number }> }
       await sink.add('quizzes', [q.id, c, quiz.title, quiz.timeLimitSec, SEED_EPOCH_MS - 30 * DAY_MS, SEED_EPOCH_MS + 730 * DAY_MS, 0])
       for (let position = 1; position <= quiz.questions; position++) {
         const optionsText = JSON.stringify(Array.from({ length: 4 }, () => faker.lorem.words({ min: 1, max: 4 })))
@@ -196,7 +197,7 @@ export async function generate(options: SeedOptions, hashes: PasswordHashes, sin
         await sink.add('progress', [++progressId, learner, course.lessonIds[l]!, seconds, seconds, complete ? 1 : 0, enrolledAt + (l + 1) * DAY_MS])
       }
       for (const quiz of course.quizzes) {
-        if (faker.number.float() >= ATTEMPT_PROBABILITY) continue
+        if (faker.number.float() >= quiz.attemptedShare) continue
         const startedAt = enrolledAt + faker.number.int({ min: 7, max: 60 }) * DAY_MS
         const finishedAt = startedAt + faker.number.int({ min: 300, max: quiz.timeLimitSec }) * 1000
         let score = 0
