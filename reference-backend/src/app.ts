@@ -51,7 +51,13 @@ function toResponse(error: FastifyError | Error): { status: number; code: string
   return { status: 500, code: 'INTERNAL', message: 'internal error' }
 }
 
-export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
+export interface BuiltApp {
+  app: FastifyInstance
+  /** `METHOD /url` of every registered route (HEAD excluded), for docs and tests. */
+  routes: string[]
+}
+
+export async function buildApp(deps: Deps, options: AppOptions): Promise<BuiltApp> {
   const { config, behaviour, metrics } = deps
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
@@ -79,6 +85,10 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   })
 
   app.decorateRequest('lms', null as never)
+  const routes: string[] = []
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`)
+  })
 
   app.addHook('onRequest', async (req) => {
     const timing = newDbTiming()
@@ -132,5 +142,5 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   gradebookRoutes(app, deps)
   forumRoutes(app, deps)
   assignmentRoutes(app, deps)
-  return app
+  return { app, routes }
 }

@@ -55,18 +55,18 @@ export const PROFILE_DOCS: Record<ProfileName, ProfileDoc> = {
     fix: 'one aggregate query joining enrolments, lessons and progress',
   },
   'no-cache': {
-    summary: 'Catalog and course-detail cache switched off; every request rebuilds from the database.',
+    summary: 'Catalog, course-page and question caches switched off; every request rebuilds from the database.',
     moves: 'lms_cache_misses_total, DB queries and time on catalog and course routes',
     fix: 'turn the cache on',
   },
   'slow-upstream': {
-    summary: 'The proctoring/plagiarism upstream is slow (--upstream-latency-ms) and concurrency-limited.',
+    summary: 'The proctoring/plagiarism upstream is slow (--slow-upstream-latency-ms) and concurrency-limited (--slow-upstream-concurrency).',
     moves: 'lms_upstream_duration_seconds, lms_upstream_queued; Server-Timing upstream component',
     fix: 'call the upstream asynchronously (queue) or raise its concurrency; add a timeout and circuit breaker',
   },
   'memory-leak': {
-    summary: 'Every request retains --leak-kb of memory in a never-flushed audit buffer.',
-    moves: 'process_resident_memory_bytes, nodejs_heap_size_used_bytes, GC time grow without bound',
+    summary: 'Every request retains --leak-kb of buffer memory in a never-flushed audit log.',
+    moves: 'process_resident_memory_bytes and nodejs_external_memory_bytes grow without bound',
     fix: 'bound or flush the buffer',
   },
   'write-lock': {

@@ -66,7 +66,7 @@ export interface ServeOptions {
 }
 
 /** Opens the pool and serves HTTP in this process. */
-export async function serve(config: BackendConfig, options: ServeOptions = {}): Promise<RunningServer & { app: FastifyInstance; metrics: Metrics }> {
+export async function serve(config: BackendConfig, options: ServeOptions = {}): Promise<RunningServer & { app: FastifyInstance; metrics: Metrics; routes: string[] }> {
   const behaviour = behaviourOf(config)
   const pool = openPool(config, behaviour.poolSize)
   let upstream: Upstream | undefined
@@ -85,7 +85,7 @@ export async function serve(config: BackendConfig, options: ServeOptions = {}): 
   const started = Date.now()
   const conn = await pool.acquire()
   const version = await schemaVersion(conn).finally(() => conn.release())
-  const app = await buildApp(deps, {
+  const { app, routes } = await buildApp(deps, {
     metricsText: options.clusterMetrics ?? (() => metrics.registry.metrics()),
     health: async () => {
       await db.session('/healthz', { queries: 0, dbMs: 0, poolWaitMs: 0, lockWaitMs: 0 }).one('SELECT 1 AS ok')
@@ -102,6 +102,7 @@ export async function serve(config: BackendConfig, options: ServeOptions = {}): 
   return {
     app,
     metrics,
+    routes,
     url: address,
     async close() {
       if (stampede) clearInterval(stampede)

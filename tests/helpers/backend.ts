@@ -128,6 +128,7 @@ export async function emptyDatabase(engine: Engine): Promise<TestDatabase> {
 
 export interface TestBackend {
   url: string
+  routes: string[]
   api: ApiClient
   config: BackendConfig
   close(): Promise<void>
@@ -145,7 +146,7 @@ export async function startBackend(db: TestDatabase, overrides: Partial<BackendC
   const config = testConfig(db, overrides)
   await prepareDatabase(config, false)
   const server = await serve(config)
-  return { url: server.url, api: new ApiClient(server.url), config, close: () => server.close() }
+  return { url: server.url, routes: server.routes, api: new ApiClient(server.url), config, close: () => server.close() }
 }
 
 export interface SpawnedBackend {

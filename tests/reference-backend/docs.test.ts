@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backendTables, readmeBlock } from '../../scripts/backend-docs.ts'
+import { seededDatabase, startBackend, type TestBackend, type TestDatabase } from '../helpers/backend.ts'
+import { families } from '../helpers/prom.ts'
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+
+describe('the README tells the truth about the backend', () => {
+  let db: TestDatabase
+  let backend: TestBackend
+
+  beforeAll(async () => {
+    db = await seededDatabase('sqlite')
+    backend = await startBackend(db)
+  })
+  afterAll(async () => {
+    await backend?.close()
+    await db?.drop()
+  })
+
+  it('has the profile and knob tables generated from the code (npm run docs:backend)', () => {
+    expect(readmeBlock(readme)).toBe(backendTables())
+  })
+
+  it('lists every route the server registers, and no route it does not', () => {
+    const documented = [...readme.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/[^`]*)` \|/gm)].map((m) => m[1]!)
+    expect(backend.routes.length).toBeGreaterThan(20)
+    expect([...documented].sort()).toEqual([...backend.routes].sort())
+  })
+
+  it('lists every lms_ metric family the server exposes', async () => {
+    const exposed = [...families(await backend.api.metrics())].filter((f) => f.startsWith('lms_'))
+    expect(exposed.length).toBeGreaterThan(10)
+    for (const family of exposed) expect(readme, family).toContain(`\`${family}`)
+  })
+})
