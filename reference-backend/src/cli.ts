@@ -134,7 +134,8 @@ async function startCommand(argv: StartArgs) {
   const engine = config.databaseUrl ? 'postgresql' : 'sqlite'
   const ready = (url: string) => {
     console.log(`lmsload backend listening on ${url} (${engine}, profile ${config.profile}, ${config.workers} worker${config.workers > 1 ? 's' : ''}, ${prepared.users} users)`)
-    console.log(`sign in: POST ${url}/api/auth/login {"username":"learner1","password":"${DEMO_PASSWORDS.learner}"}`)
+    // A server's output is its log: no passwords in it, not even the demo ones (see the README).
+    console.log(`sign in: POST ${url}/api/auth/login as a seeded account such as learner1 (passwords in the README)`)
   }
   let stop: () => Promise<void>
   if (config.workers > 1) {
@@ -182,6 +183,8 @@ function profileHelp(): string {
 export async function main(args: string[]): Promise<number> {
   const parser = yargs(args)
     .scriptName('lmsload backend')
+    // A repeated flag takes its last value, as in most CLIs, instead of becoming an array.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nThe bundled reference LMS: a believable e-learning API to load-test, with switchable bottlenecks.')
     .command('seed', 'fill an empty database with deterministic demo data', (y) => withCommon(y)
       .option('learners', numeric('learners', 'learner accounts', SEED_DEFAULTS.learners, 1, 10_000_000))

@@ -42,6 +42,8 @@ export async function prepareDatabase(config: BackendConfig, seedIfEmpty = true)
     if (seedIfEmpty && (await userCount(conn)) === 0) seeded = await seedDatabase(conn, SEED_DEFAULTS, config.scryptLogN)
     await migrate(conn, conn.dialect)
     await applyIndexes(conn, conn.dialect, behaviourOf(config).dropIndexes)
+    // Expired sessions are swept at start, as an LMS's cron would.
+    await conn.run('DELETE FROM sessions WHERE expires_at < $1', [Date.now()])
     return { seeded, users: await userCount(conn) }
   } finally {
     await conn.close()
@@ -138,6 +140,8 @@ export async function runClusterWorker(): Promise<void> {
   new client.AggregatorRegistry()
   client.AggregatorRegistry.setRegistries([server.metrics.registry])
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
+  // Ctrl-C reaches the whole process group; the primary orchestrates the shutdown.
+  process.on('SIGINT', () => {})
 }
 
 /** Starts N workers behind one port (node:cluster round-robin), as LMS operators scale out. */

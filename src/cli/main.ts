@@ -27,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
   const parser = yargs(argv)
     .scriptName('lmsload')
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
     .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')
     .demandCommand(1, 'name a command (see --help)')
