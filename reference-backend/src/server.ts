@@ -87,13 +87,17 @@ export async function serve(config: BackendConfig, options: ServeOptions = {}): 
   const started = Date.now()
   const conn = await pool.acquire()
   const version = await schemaVersion(conn).finally(() => conn.release())
+  const seedRow = await db.session('startup', { queries: 0, dbMs: 0, poolWaitMs: 0, lockWaitMs: 0 })
+    .one<{ value: string }>("SELECT value FROM settings WHERE key = 'seed'")
+  // What the demo data holds, so load scenarios can pick accounts that exist (learner1 … learnerN).
+  const seeded = seedRow ? (JSON.parse(seedRow.value) as { learners: number; courses: number; seed: number }) : undefined
   const { app, routes } = await buildApp(deps, {
     metricsText: options.clusterMetrics ?? (() => metrics.registry.metrics()),
     health: async () => {
       await db.session('/healthz', { queries: 0, dbMs: 0, poolWaitMs: 0, lockWaitMs: 0 }).one('SELECT 1 AS ok')
       return {
         status: 'ok', engine: pool.dialect, profile: config.profile, schemaVersion: version, pid: process.pid,
-        workers: config.workers, uptimeSec: Math.round((Date.now() - started) / 1000),
+        workers: config.workers, uptimeSec: Math.round((Date.now() - started) / 1000), seed: seeded,
       }
     },
   })

@@ -15,6 +15,10 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_BAD_DURATION: { exit: EXIT.usage, doc: "A duration is not a number with a unit like '500ms', '30s', '5m' or '1h'." },
   LMSLOAD_BAD_SIZE: { exit: EXIT.usage, doc: "A byte size is not a number with a unit like '512kb', '10mb' or '1gb'." },
   LMSLOAD_BACKEND_FAILED: { exit: EXIT.usage, doc: 'The reference backend could not be started or its command failed.' },
+  LMSLOAD_SCENARIO: { exit: EXIT.usage, doc: 'A scenario file cannot be loaded or its definition is invalid (the message names file:line and the field).' },
+  LMSLOAD_TARGET: { exit: EXIT.usage, doc: 'The target URL is malformed, unreachable, or not on loopback without --allow-remote.' },
+  LMSLOAD_RUN_DIR: { exit: EXIT.usage, doc: 'The run directory cannot be created or written, or already holds a run.' },
+  LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

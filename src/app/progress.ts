@@ -1,0 +1,68 @@
+import { latencyHistogram } from '../metrics/histogram.ts'
+import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
+
+/** What the live status line shows, for the CLI to draw (the app never prints). */
+export interface Progress {
+  elapsedSec: number
+  plannedSec: number
+  arrivalsPlanned: number
+  arrivalsStarted: number
+  arrivalsDropped: number
+  activeLearners: number
+  requestsPerSec: number
+  p95Ms: number | undefined
+  errors: number
+  totalRequests: number
+  totalErrors: number
+  totalDropped: number
+  generatorSaturated: boolean
+}
+
+/** Turns the engine's seconds into progress snapshots. */
+export class ProgressSink implements EngineSink {
+  private readonly onProgress: (p: Progress) => void
+  private plannedSec = 0
+  private totals = { requests: 0, errors: 0, dropped: 0 }
+  private saturated = false
+
+  constructor(onProgress: (p: Progress) => void) {
+    this.onProgress = onProgress
+  }
+
+  start(info: EngineStart): void {
+    this.plannedSec = info.durationMs / 1000
+  }
+
+  interval(record: IntervalRecord): void {
+    const all = latencyHistogram()
+    let requests = 0
+    let errors = 0
+    for (const e of record.endpoints.values()) {
+      all.add(e.latency)
+      requests += e.count
+      errors += e.count - e.ok
+    }
+    this.totals.requests += requests
+    this.totals.errors += errors
+    this.totals.dropped += record.arrivals.dropped
+    this.onProgress({
+      elapsedSec: record.second + 1,
+      plannedSec: this.plannedSec,
+      arrivalsPlanned: record.arrivals.planned,
+      arrivalsStarted: record.arrivals.started,
+      arrivalsDropped: record.arrivals.dropped,
+      activeLearners: record.activeLearners,
+      requestsPerSec: requests,
+      p95Ms: all.totalCount > 0 ? all.getValueAtPercentile(95) / 1000 : undefined,
+      errors,
+      totalRequests: this.totals.requests,
+      totalErrors: this.totals.errors,
+      totalDropped: this.totals.dropped,
+      generatorSaturated: this.saturated,
+    })
+  }
+
+  event(event: EngineEvent): void {
+    if (event.type === 'generator-saturated') this.saturated = true
+  }
+}

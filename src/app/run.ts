@@ -1,0 +1,209 @@
+import { cpus, hostname, totalmem } from 'node:os'
+import path from 'node:path'
+import { readFileSync } from 'node:fs'
+import { request } from 'undici'
+import { UserError, EXIT } from '../core/errors.ts'
+import { displayPath } from '../core/units.ts'
+import { parseDurationMs } from '../core/units.ts'
+import { runEngine, type EngineResult } from '../engine/coordinator.ts'
+import type { EngineConfig } from '../engine/config.ts'
+import { importScenario } from '../engine/load-scenario.ts'
+import { shapeLoad, type LoadShape } from '../engine/shape.ts'
+import { FanoutSink } from '../metrics/interval.ts'
+import { RUN_SCHEMA, type RunJson, type RunStatus } from '../record/run-json.ts'
+import { HostSampler, ProcessSampler } from '../record/samplers/proc.ts'
+import { PrometheusSampler } from '../record/samplers/prometheus.ts'
+import type { Sampler } from '../record/samplers/index.ts'
+import { RunDirWriter } from '../record/writer.ts'
+import type { Scenario, SetupContext } from '../scenario/types.ts'
+
+export { SIZES, isSizeName, type SizeName } from '../scenario/sizes.ts'
+import { PROJECT_ROOT, startBundledBackend, type BundledBackend } from './bundled-backend.ts'
+import { ProgressSink, type Progress } from './progress.ts'
+import { ResourceRecorder } from './resources.ts'
+import { isLoopbackHost, parseTarget } from './target.ts'
+
+export interface RunRequest {
+  scenarioFile: string
+  target?: string
+  allowRemote?: boolean
+  shape?: LoadShape
+  workers?: number
+  seed?: number
+  out?: string
+  scrape?: string[]
+  pids?: number[]
+  maxLearners?: number
+  connections?: number
+  spacing?: 'poisson' | 'uniform'
+  backendProfile?: string
+  backendWorkers?: number
+}
+
+export interface RunHooks {
+  signal: AbortSignal
+  onProgress?(progress: Progress): void
+  /** Notable moments, one line each (backend started, run directory, warnings). */
+  onNotice?(line: string): void
+}
+
+export interface RunOutcome {
+  dir: string
+  status: RunStatus
+  exitCode: number
+  run: RunJson
+  engine: EngineResult
+}
+
+const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version
+
+function runId(name: string, at = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${name}`
+}
+
+function setupContext(target: string, seed: number, plannedLearners: number): SetupContext {
+  return {
+    target, seed, plannedLearners,
+    async fetchJson(p, init = {}) {
+      const headers: Record<string, string> = {}
+      if (init.json !== undefined) headers['content-type'] = 'application/json'
+      if (init.token) headers.authorization = `Bearer ${init.token}`
+      const res = await request(new URL(p, target), {
+        method: (init.method ?? 'GET') as 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json),
+        headersTimeout: 30_000, bodyTimeout: 30_000,
+      })
+      const text = await res.body.text()
+      let body: unknown = text
+      try {
+        body = JSON.parse(text)
+      } catch {
+        // not JSON: the text is the body
+      }
+      return { status: res.statusCode, body: body as never }
+    },
+  }
+}
+
+async function preflight(target: URL): Promise<void> {
+  try {
+    const res = await request(target, { headersTimeout: 10_000, bodyTimeout: 10_000 })
+    await res.body.dump()
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message
+    throw new UserError('LMSLOAD_TARGET', `--target: cannot reach ${target.origin} (${code})`)
+  }
+}
+
+function defaultWorkers(target: URL): number {
+  const cores = cpus().length
+  return Math.max(1, isLoopbackHost(target.hostname) ? cores - 1 : cores)
+}
+
+function runJson(id: string, scenario: Scenario, file: string, target: { url: string; bundled: BundledBackend | undefined }, config: EngineConfig, scrape: string[], pids: number[]): RunJson {
+  const load = shapeLoad(scenario, config.shape)
+  const cpu = cpus()
+  return {
+    schema: RUN_SCHEMA,
+    id,
+    status: 'running',
+    scenario: {
+      name: scenario.name, description: scenario.description, file, model: scenario.model,
+      profile: (load.arrival ?? load.concurrency)!.describe(),
+      journeys: scenario.journeys.map((j) => ({ name: j.name, weight: j.weight })),
+      budgets: scenario.budgets, tags: scenario.tags,
+    },
+    target: {
+      url: target.url, bundled: target.bundled !== undefined,
+      ...(target.bundled ? { backendProfile: target.bundled.profile, backendWorkers: target.bundled.workers, database: 'sqlite' } : {}),
+    },
+    options: {
+      seed: config.seed, ...(config.shape.scale !== undefined ? { scale: config.shape.scale } : {}), ...(config.shape.size ? { size: config.shape.size } : {}),
+      ...(config.shape.durationMs !== undefined ? { durationMs: config.shape.durationMs } : {}),
+      workers: config.workers, maxLearners: config.maxLearners, connections: config.connections, requestTimeoutMs: config.requestTimeoutMs,
+      gracefulStopMs: config.gracefulStopMs, spacing: config.spacing, scrape, pids,
+    },
+    environment: {
+      lmsloadVersion: VERSION, node: process.version, platform: process.platform, arch: process.arch, cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown', totalMemBytes: totalmem(), hostname: hostname(),
+    },
+    plan: { learners: load.learners, durationMs: load.durationMs },
+    endpoints: [],
+    steps: [],
+    startedAt: new Date().toISOString(),
+  }
+}
+
+/** `lmsload run`: load the scenario, find or start the target, drive the load, record everything. */
+export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+  const scenario = await importScenario(req.scenarioFile)
+  const notice = hooks.onNotice ?? (() => {})
+  let bundled: BundledBackend | undefined
+  let target: URL
+  if (req.target !== undefined) {
+    target = parseTarget(req.target, req.allowRemote === true)
+    await preflight(target)
+  } else {
+    notice('starting the bundled reference backend (seeds demo data on first use)…')
+    bundled = await startBundledBackend({ profile: req.backendProfile, workers: req.backendWorkers })
+    target = new URL(bundled.url)
+    notice(`reference backend on ${bundled.url} (profile ${bundled.profile}, pid ${bundled.pid})`)
+  }
+  try {
+    const seed = req.seed ?? 1
+    const shape = req.shape ?? {}
+    const load = shapeLoad(scenario, shape)
+    let setupData: unknown
+    if (scenario.setup) {
+      try {
+        setupData = await scenario.setup(setupContext(target.href, seed, Math.round(load.learners)))
+      } catch (error) {
+        throw new UserError('LMSLOAD_SCENARIO', `${scenario.definedAt}: setup() failed: ${(error as Error).message}`)
+      }
+    }
+    const config: EngineConfig = {
+      scenarioFile: path.resolve(req.scenarioFile),
+      target: target.href,
+      seed,
+      shape,
+      workers: req.workers ?? defaultWorkers(target),
+      maxLearners: req.maxLearners ?? scenario.options.maxLearners,
+      connections: req.connections ?? scenario.options.connections,
+      requestTimeoutMs: parseDurationMs(scenario.options.requestTimeout, 'options.requestTimeout'),
+      gracefulStopMs: parseDurationMs(scenario.options.gracefulStop, 'options.gracefulStop'),
+      spacing: req.spacing ?? 'poisson',
+      setupData,
+    }
+    const id = runId(scenario.name)
+    const dir = path.resolve(req.out ?? path.join('reports', 'runs', id))
+    const scrape = [...(req.scrape ?? [])]
+    const pids = [...(req.pids ?? [])]
+    const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids))
+    notice(`recording to ${displayPath(dir)}`)
+
+    const samplers: Sampler[] = [new HostSampler(), new ProcessSampler(process.pid, 'generator', false)]
+    if (bundled) {
+      samplers.push(new PrometheusSampler(new URL('/metrics', target).href, 'target'))
+      samplers.push(new ProcessSampler(bundled.pid, 'target:process'))
+    }
+    for (const url of scrape) samplers.push(new PrometheusSampler(url))
+    for (const pid of pids) samplers.push(new ProcessSampler(pid))
+    const recorder = new ResourceRecorder(samplers, {
+      record: (at, sample) => writer.resource(at, sample),
+      failed: (at, source, message) => writer.event({ type: 'warning', atMs: at, message: `resource sampler ${source} failed: ${message}` }),
+    })
+    const progress = new ProgressSink((p) => hooks.onProgress?.(p))
+    recorder.start()
+    let engine: EngineResult
+    try {
+      engine = await runEngine(scenario, config, new FanoutSink(writer, progress), hooks.signal)
+    } finally {
+      await recorder.stop()
+    }
+    const run = writer.finish(engine.status, engine)
+    const exitCode = engine.status === 'completed' ? EXIT.ok : engine.status === 'aborted' ? EXIT.interrupted : EXIT.usage
+    return { dir, status: engine.status, exitCode, run, engine }
+  } finally {
+    await bundled?.stop()
+  }
+}

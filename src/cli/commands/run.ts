@@ -1,0 +1,133 @@
+import path from 'node:path'
+import type { Argv } from 'yargs'
+import { isSizeName, runScenario, SIZES, type RunRequest, type SizeName } from '../../app/run.ts'
+import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
+import { ProgressPrinter } from '../progress.ts'
+
+interface RunArgs {
+  scenario: string
+  target?: string
+  'allow-remote': boolean
+  scale?: string
+  size?: string
+  duration?: string
+  workers?: string
+  out?: string
+  scrape?: string[]
+  pid?: string[]
+  seed?: string
+  quiet: boolean
+  'max-learners'?: string
+  connections?: string
+  uniform: boolean
+  'backend-profile'?: string
+  'backend-workers'?: string
+}
+
+function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UserError('LMSLOAD_USAGE', `--${flag}: expected ${integer ? 'a whole number' : 'a number'} above 0, got '${text}'`)
+  }
+  return value
+}
+
+export function runCommand(yargs: Argv) {
+  return yargs.command<RunArgs>(
+    'run <scenario>',
+    'run a scenario and record it to a run directory',
+    (y) => y
+      .positional('scenario', { type: 'string', describe: 'scenario file (.ts) whose default export is defineScenario(…)' })
+      .option('target', { type: 'string', describe: 'base URL of the LMS under test (default: start the bundled reference backend)' })
+      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target that is not on loopback' })
+      .option('scale', { type: 'string', describe: 'multiply learner counts (0.05 for a 5 % run, 2 for 200 %)' })
+      .option('size', { type: 'string', describe: `learners as Moodle's test-plan sizes: ${Object.entries(SIZES).map(([k, v]) => `${k}=${v}`).join(', ')}` })
+      .option('duration', { type: 'string', describe: "run the traffic model over this length, e.g. '90s' (see docs/scenarios.md)" })
+      .option('workers', { type: 'string', describe: 'load worker threads (default: cores − 1 for a local target, all cores otherwise)' })
+      .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-<scenario>)' })
+      .option('scrape', { type: 'string', array: true, describe: 'Prometheus /metrics URL to sample every second (repeatable)' })
+      .option('pid', { type: 'string', array: true, describe: 'local process to sample from /proc every second (repeatable)' })
+      .option('seed', { type: 'string', describe: 'random seed of the arrival plan and learners (default 1)' })
+      .option('max-learners', { type: 'string', describe: 'cap on concurrent learners; arrivals beyond it are dropped and counted' })
+      .option('connections', { type: 'string', describe: 'connections per target per worker (default 256)' })
+      .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
+      .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
+      .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
+    async () => {},
+  )
+}
+
+export async function executeRun(argv: RunArgs, exit: (code: number) => void): Promise<number> {
+  if (argv.size !== undefined && !isSizeName(argv.size)) {
+    throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
+  }
+  const pids = (argv.pid ?? []).map((p) => positiveNumber('pid', p, true)!)
+  for (const url of argv.scrape ?? []) {
+    try {
+      new URL(url)
+    } catch {
+      throw new UserError('LMSLOAD_USAGE', `--scrape: expected a URL like http://127.0.0.1:9100/metrics, got '${url}'`)
+    }
+  }
+  const seedText = argv.seed
+  if (seedText !== undefined && !/^\d{1,10}$/.test(seedText)) throw new UserError('LMSLOAD_USAGE', `--seed: expected a whole number, got '${seedText}'`)
+  const request: RunRequest = {
+    scenarioFile: argv.scenario,
+    target: argv.target,
+    allowRemote: argv['allow-remote'],
+    shape: {
+      scale: positiveNumber('scale', argv.scale, false),
+      size: argv.size as SizeName | undefined,
+      durationMs: argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration'),
+    },
+    workers: positiveNumber('workers', argv.workers, true),
+    seed: seedText === undefined ? undefined : Number(seedText),
+    out: argv.out,
+    scrape: argv.scrape,
+    pids,
+    maxLearners: positiveNumber('max-learners', argv['max-learners'], true),
+    connections: positiveNumber('connections', argv.connections, true),
+    spacing: argv.uniform ? 'uniform' : 'poisson',
+    backendProfile: argv['backend-profile'],
+    backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
+  }
+  if (request.shape?.durationMs !== undefined && request.shape.durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
+
+  const printer = new ProgressPrinter(process.stderr)
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++
+    if (interrupts > 1) exit(EXIT.interrupted)
+    printer.clear()
+    process.stderr.write(`${signal}: stopping arrivals, letting in-flight requests finish (again to quit at once)…\n`)
+    controller.abort(signal)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const outcome = await runScenario(request, {
+      signal: controller.signal,
+      onProgress: argv.quiet ? undefined : (p) => printer.update(p),
+      onNotice: (line) => {
+        printer.clear()
+        process.stderr.write(`${line}\n`)
+      },
+    })
+    printer.clear()
+    const r = outcome.run.result!
+    const share = r.arrivals.planned > 0 ? ` (${((100 * r.arrivals.started) / r.arrivals.planned).toFixed(1)} % of plan ${r.arrivals.planned.toLocaleString('en-US')})` : ''
+    process.stdout.write(
+      `run ${outcome.status} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
+      `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
+      `${r.generatorSaturated ? 'warning: the load generator saturated; latencies include its own delays\n' : ''}` +
+      `run directory: ${displayPath(outcome.dir)}\n`,
+    )
+    return outcome.exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

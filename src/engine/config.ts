@@ -1,0 +1,28 @@
+import type { LoadShape } from './shape.ts'
+
+/** Everything a run needs, in plain data: main passes it to every worker unchanged. */
+export interface EngineConfig {
+  scenarioFile: string
+  target: string
+  seed: number
+  shape: LoadShape
+  workers: number
+  /** Overrides of the scenario's own options. */
+  maxLearners: number
+  connections: number
+  requestTimeoutMs: number
+  gracefulStopMs: number
+  spacing: 'poisson' | 'uniform'
+  /** What setup() returned, structured-cloned to the workers. */
+  setupData: unknown
+}
+
+export interface WorkerInit {
+  config: EngineConfig
+  worker: number
+}
+
+export interface StartCommand {
+  type: 'start'
+  startAtMs: number
+}

@@ -1,0 +1,212 @@
+import { Worker } from 'node:worker_threads'
+import { systemClock } from '../core/clock.ts'
+import { UserError } from '../core/errors.ts'
+import { decodeHistogram, latencyHistogram, mergeEncoded, type Histogram } from '../metrics/histogram.ts'
+import type { Scenario } from '../scenario/types.ts'
+import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
+import type { WorkerInterval, WorkerMessage } from './messages.ts'
+import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
+import { shapeLoad } from './shape.ts'
+import type { EndpointInterval, EngineSink, IntervalRecord } from '../metrics/interval.ts'
+
+const START_DELAY_MS = 250
+// The generator is called saturated when a worker's event loop stays this busy or this late
+// for SATURATED_SECONDS in a row: its own delays would then show up as the server's latency.
+const SATURATED_ELU = 0.95
+const SATURATED_LAG_MS = 50
+const SATURATED_SECONDS = 3
+
+export interface EngineResult {
+  status: 'completed' | 'aborted' | 'failed'
+  startMs: number
+  endMs: number
+  seconds: number
+  generatorSaturated: boolean
+  failure?: string
+}
+
+function merge(parts: WorkerInterval[], planned: number, startMs: number): IntervalRecord {
+  const endpoints = new Map<string, EndpointInterval>()
+  const steps = new Map<string, { count: number; failed: number; duration: Histogram }>()
+  const record: IntervalRecord = {
+    second: parts[0]!.second,
+    startMs: startMs + parts[0]!.second * 1000,
+    arrivals: { planned, started: 0, dropped: 0 },
+    activeLearners: 0,
+    journeys: {},
+    endpoints,
+    steps,
+    checks: {},
+    startLag: latencyHistogram(),
+    generator: { workers: [] },
+  }
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const k in from) into[k] = (into[k] ?? 0) + from[k]!
+  }
+  for (const p of parts) {
+    record.arrivals.started += p.arrivals.started
+    record.arrivals.dropped += p.arrivals.dropped
+    record.activeLearners += p.activeLearners
+    for (const [name, j] of Object.entries(p.journeys)) {
+      const into = (record.journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 })
+      add(into as unknown as Record<string, number>, j as unknown as Record<string, number>)
+    }
+    for (const [label, c] of Object.entries(p.checks)) {
+      const into = (record.checks[label] ??= { pass: 0, fail: 0 })
+      into.pass += c.pass
+      into.fail += c.fail
+    }
+    record.startLag.add(decodeHistogram(p.startLag))
+    for (const [name, e] of Object.entries(p.endpoints)) {
+      let into = endpoints.get(name)
+      if (!into) {
+        into = { count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram(), timing: new Map(), timingDesc: {} }
+        endpoints.set(name, into)
+      }
+      into.count += e.count
+      into.ok += e.ok
+      into.bytesIn += e.bytesIn
+      into.bytesOut += e.bytesOut
+      add(into.errors, e.errors)
+      add(into.statuses, e.statuses)
+      add(into.timingDesc, e.timingDesc)
+      into.latency.add(decodeHistogram(e.latency))
+      for (const [component, encoded] of Object.entries(e.timing)) into.timing.set(component, mergeEncoded(into.timing.get(component), encoded))
+    }
+    for (const [name, s] of Object.entries(p.steps)) {
+      const into = steps.get(name)
+      if (into) {
+        into.count += s.count
+        into.failed += s.failed
+        into.duration.add(decodeHistogram(s.duration))
+      } else {
+        steps.set(name, { count: s.count, failed: s.failed, duration: decodeHistogram(s.duration) })
+      }
+    }
+    record.generator.workers[p.worker] = p.self
+  }
+  return record
+}
+
+/**
+ * Runs a scenario across worker threads and merges their seconds into one stream for the sinks.
+ * Stops early (gracefully) when `signal` aborts.
+ */
+export async function runEngine(scenario: Scenario, config: EngineConfig, sink: EngineSink, signal: AbortSignal): Promise<EngineResult> {
+  const load = shapeLoad(scenario, config.shape)
+  const planned = load.arrival ? plannedPerSecond(arrivalPlan(load.arrival, { seed: config.seed, spacing: config.spacing })) : undefined
+  const workers: Worker[] = []
+  const pending = new Map<number, WorkerInterval[]>()
+  const doneAt = new Map<number, number>()
+  const seenEndpoints = new Set<string>()
+  let nextSecond = 0
+  let startMs = 0
+  let failure: string | undefined
+  let saturatedRun = 0
+  let saturated = false
+
+  const alive = () => workers.length - doneAt.size
+
+  const emitReady = () => {
+    for (;;) {
+      const parts = pending.get(nextSecond) ?? []
+      const expected = workers.filter((_, i) => !doneAt.has(i) || doneAt.get(i)! >= nextSecond).length
+      if (expected === 0 && parts.length === 0) return
+      if (parts.length < expected) return
+      pending.delete(nextSecond)
+      if (parts.length > 0) {
+        const record = merge(parts, planned?.[nextSecond] ?? 0, startMs)
+        for (const name of record.endpoints.keys()) {
+          if (!seenEndpoints.has(name)) {
+            seenEndpoints.add(name)
+            sink.event({ type: 'endpoint', name })
+          }
+        }
+        for (const part of parts) {
+          for (const e of part.journeyErrors) sink.event({ type: 'journey-error', atMs: record.startMs, journey: e.journey, message: e.message })
+        }
+        const busy = record.generator.workers.some((w) => w && (w.elu >= SATURATED_ELU || w.lagP99Ms >= SATURATED_LAG_MS))
+        saturatedRun = busy ? saturatedRun + 1 : 0
+        if (saturatedRun === SATURATED_SECONDS && !saturated) {
+          saturated = true
+          const worst = record.generator.workers.filter(Boolean).map((w) => `elu ${w.elu.toFixed(2)}, lag p99 ${w.lagP99Ms.toFixed(0)} ms`).join('; ')
+          sink.event({ type: 'generator-saturated', atMs: record.startMs, fromSecond: nextSecond - SATURATED_SECONDS + 1, detail: worst })
+        }
+        sink.interval(record)
+      }
+      nextSecond++
+    }
+  }
+
+  const finished = new Promise<void>((resolve, reject) => {
+    let ready = 0
+    for (let w = 0; w < config.workers; w++) {
+      const init: WorkerInit = { config, worker: w }
+      const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init })
+      workers.push(worker)
+      worker.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'ready':
+            if (++ready === config.workers) {
+              startMs = systemClock.nowMs() + START_DELAY_MS
+              sink.start({
+                startMs, plannedLearners: load.learners, durationMs: load.durationMs, plannedPerSecond: planned,
+                model: scenario.model, workers: config.workers,
+              })
+              sink.event({ type: 'phase', phase: 'start', atMs: startMs })
+              for (const wk of workers) wk.postMessage({ type: 'start', startAtMs: startMs } satisfies StartCommand)
+            }
+            break
+          case 'interval': {
+            const list = pending.get(message.second) ?? []
+            list.push(message)
+            pending.set(message.second, list)
+            emitReady()
+            break
+          }
+          case 'done':
+            doneAt.set(message.worker, message.lastSecond)
+            emitReady()
+            if (alive() === 0) resolve()
+            break
+          case 'failed':
+            failure = message.message
+            reject(new UserError('LMSLOAD_SCENARIO', message.message))
+            break
+        }
+      })
+      worker.on('error', (error) => {
+        failure = error.message
+        doneAt.set(w, nextSecond - 1)
+        sink.event({ type: 'warning', atMs: systemClock.nowMs(), message: `load worker ${w} crashed: ${error.message}` })
+        if (alive() === 0) resolve()
+      })
+    }
+  })
+
+  const onAbort = () => {
+    sink.event({ type: 'abort', atMs: systemClock.nowMs(), reason: String(signal.reason ?? 'interrupted') })
+    for (const w of workers) w.postMessage({ type: 'stop', reason: 'interrupted' })
+  }
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, { once: true })
+
+  try {
+    await finished
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  // Anything left (a worker that crashed mid-second) is flushed in order.
+  for (const second of [...pending.keys()].sort((a, b) => a - b)) {
+    nextSecond = second
+    const parts = pending.get(second)!
+    if (parts.length > 0) sink.interval(merge(parts, planned?.[second] ?? 0, startMs))
+  }
+  const endMs = systemClock.nowMs()
+  sink.event({ type: 'phase', phase: 'end', atMs: endMs })
+  return {
+    status: failure ? 'failed' : signal.aborted ? 'aborted' : 'completed',
+    startMs, endMs, seconds: nextSecond, generatorSaturated: saturated, failure,
+  }
+}

@@ -1,0 +1,308 @@
+import type { Faker } from '@faker-js/faker'
+import type { Dispatcher } from 'undici'
+import type { Clock } from '../core/clock.ts'
+import { hashString, Rng } from '../core/rng.ts'
+import { parseDurationMs } from '../core/units.ts'
+import { recordUs } from '../metrics/histogram.ts'
+import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
+import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
+import { classifyTransportError } from './http/errors.ts'
+import type { HttpClient } from './http/client.ts'
+import { endpointName, expandRoute } from './http/route.ts'
+import { parseServerTiming } from './http/server-timing.ts'
+import type { EndpointStats, IntervalStats } from './stats.ts'
+
+/** What a learner needs from the worker that runs it. */
+export interface LearnerHost {
+  readonly clock: Clock
+  readonly seed: number
+  readonly origin: string
+  readonly http: HttpClient
+  readonly data: unknown
+  readonly signal: AbortSignal
+  readonly faker: Faker
+  /** The stats of the second in which `atMs` (epoch) falls, rotating seconds as time passes. */
+  statsAt(atMs: number): IntervalStats
+}
+
+export class Interrupted extends Error {
+  constructor() {
+    super('learner interrupted')
+    this.name = 'Interrupted'
+  }
+}
+
+function isOk(status: number, expect: RequestOptions['expect']): boolean {
+  if (expect === undefined) return status >= 200 && status < 400
+  return typeof expect === 'number' ? status === expect : expect.includes(status)
+}
+
+class HttpResponse implements Response {
+  readonly status: number
+  readonly ok: boolean
+  readonly error: TransportError | undefined
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly bytes: number
+  readonly latencyMs: number
+  private readonly raw: Buffer | undefined
+  private text: string | undefined
+
+  constructor(status: number, ok: boolean, error: TransportError | undefined, headers: Record<string, string | string[] | undefined>, raw: Buffer | undefined, bytes: number, latencyMs: number) {
+    this.status = status
+    this.ok = ok
+    this.error = error
+    this.headers = headers
+    this.raw = raw
+    this.bytes = bytes
+    this.latencyMs = latencyMs
+  }
+
+  get body(): string {
+    // Decoded on first use only: most responses are never read as text.
+    return (this.text ??= this.raw ? this.raw.toString('utf8') : '')
+  }
+
+  json<T = any>(): T {
+    if (this.status === 0) throw new Error(`no response to parse as JSON (${this.error})`)
+    return JSON.parse(this.body) as T
+  }
+}
+
+const EMPTY_HEADERS: Record<string, string | string[] | undefined> = {}
+
+/**
+ * One learner's journey context. Requests are timed from their intended send time: the arrival,
+ * the end of a think time or the release from a barrier, whichever the engine scheduled, so a
+ * late start caused by the generator is counted in the latency, not hidden (wrk2's rule against
+ * coordinated omission).
+ */
+export class LearnerContext implements Learner {
+  readonly id: number
+  readonly journey: string
+  readonly random: Rng
+  private readonly host: LearnerHost
+  private readonly releaseAtMs: number
+  /** Intended time of the next request (epoch ms), set by the engine's own timers. */
+  private scheduledAt: number | undefined
+  private token: string | undefined
+  private cookies: Map<string, string> | undefined
+  private varsStore: Record<string, unknown> | undefined
+  private fakerDraws = 0
+  private timer: NodeJS.Timeout | undefined
+  private wake: ((error: Error) => void) | undefined
+  /** Set when the run stops: the next wait or request ends the journey. */
+  interrupted = false
+  /** True while waiting on a timer (think, release): safe to interrupt at once. */
+  waiting = false
+
+  constructor(host: LearnerHost, id: number, journey: string, random: Rng, arrivalAtMs: number, releaseAtMs: number) {
+    this.host = host
+    this.id = id
+    this.journey = journey
+    this.random = random
+    this.scheduledAt = arrivalAtMs
+    this.releaseAtMs = releaseAtMs
+  }
+
+  get data(): any {
+    return this.host.data
+  }
+
+  get signal(): AbortSignal {
+    return this.host.signal
+  }
+
+  get vars(): Record<string, unknown> {
+    return (this.varsStore ??= {})
+  }
+
+  /** Faker reseeded for this learner on every access: draw from it synchronously. */
+  get faker(): Faker {
+    const f = this.host.faker
+    f.seed(hashString(`${this.host.seed}:${this.id}:${this.fakerDraws++}`))
+    return f
+  }
+
+  bearer(token: string | undefined): void {
+    this.token = token
+  }
+
+  get(route: string, options?: RequestOptions) {
+    return this.request('GET', route, options)
+  }
+  post(route: string, options?: RequestOptions) {
+    return this.request('POST', route, options)
+  }
+  put(route: string, options?: RequestOptions) {
+    return this.request('PUT', route, options)
+  }
+  patch(route: string, options?: RequestOptions) {
+    return this.request('PATCH', route, options)
+  }
+  delete(route: string, options?: RequestOptions) {
+    return this.request('DELETE', route, options)
+  }
+
+  check<T>(value: T, predicate: (value: T) => boolean, label: string): boolean {
+    let passed = false
+    try {
+      passed = predicate(value) === true
+    } catch {
+      passed = false
+    }
+    this.host.statsAt(this.host.clock.nowMs()).check(label, passed)
+    return passed
+  }
+
+  async step<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = this.host.clock.nowMs()
+    let failed = true
+    try {
+      const result = await work()
+      failed = false
+      return result
+    } finally {
+      const end = this.host.clock.nowMs()
+      if (!this.interrupted) this.host.statsAt(end).step(name, end - start, failed)
+    }
+  }
+
+  think(time: ThinkTime): Promise<void> {
+    const ms = toThinkDistribution(time).sample(this.random)
+    return this.sleepUntil(this.host.clock.nowMs() + ms)
+  }
+
+  waitForRelease(): Promise<void> {
+    return this.sleepUntil(this.releaseAtMs)
+  }
+
+  /** Ends a wait at once (the run is stopping). */
+  interrupt(): void {
+    this.interrupted = true
+    if (this.wake) {
+      clearTimeout(this.timer)
+      const wake = this.wake
+      this.wake = undefined
+      this.waiting = false
+      wake(new Interrupted())
+    }
+  }
+
+  private sleepUntil(atMs: number): Promise<void> {
+    if (this.interrupted) return Promise.reject(new Interrupted())
+    this.scheduledAt = atMs
+    const delay = atMs - this.host.clock.nowMs()
+    if (delay <= 0) return Promise.resolve()
+    this.waiting = true
+    return new Promise((resolve, reject) => {
+      this.wake = reject
+      this.timer = setTimeout(() => {
+        this.wake = undefined
+        this.waiting = false
+        resolve()
+      }, delay)
+    })
+  }
+
+  private headersFor(options: RequestOptions | undefined, hasJson: boolean): Record<string, string> {
+    const headers: Record<string, string> = options?.headers ? { ...options.headers } : {}
+    if (this.token !== undefined && headers.authorization === undefined) headers.authorization = `Bearer ${this.token}`
+    if (this.cookies && this.cookies.size > 0 && headers.cookie === undefined) {
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    }
+    if (hasJson && headers['content-type'] === undefined) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  private keepCookies(setCookie: string | string[] | undefined): void {
+    if (setCookie === undefined) return
+    for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) {
+      const pair = line.split(';', 1)[0]!
+      const eq = pair.indexOf('=')
+      if (eq <= 0) continue
+      const name = pair.slice(0, eq).trim()
+      const value = pair.slice(eq + 1).trim()
+      this.cookies ??= new Map()
+      if (value === '' || /;\s*max-age=0/i.test(line)) this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+
+  async request(method: string, route: string, options?: RequestOptions): Promise<Response> {
+    if (this.interrupted) throw new Interrupted()
+    const host = this.host
+    const callAt = host.clock.nowMs()
+    const scheduled = this.scheduledAt
+    const intendedAt = scheduled !== undefined && scheduled < callAt ? scheduled : callAt
+    this.scheduledAt = undefined
+    const name = options?.name ?? endpointName(method, route)
+    const path = expandRoute(route, options?.params, options?.query)
+    const hasJson = options?.json !== undefined
+    const body = hasJson ? JSON.stringify(options!.json) : options?.body
+    const request: Dispatcher.RequestOptions = {
+      path, method: method as Dispatcher.HttpMethod, headers: this.headersFor(options, hasJson), body, signal: host.signal,
+    }
+    if (options?.timeout !== undefined) {
+      const ms = parseDurationMs(options.timeout, `${name}: timeout`)
+      request.headersTimeout = ms
+      request.bodyTimeout = ms
+    }
+    const bytesOut = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    let status = 0
+    let headers = EMPTY_HEADERS
+    let raw: Buffer | undefined
+    let bytes = 0
+    let error: TransportError | undefined
+    try {
+      const res = await host.http.pool(host.origin).request(request)
+      status = res.statusCode
+      headers = res.headers
+      if (options?.discardBody) {
+        for await (const chunk of res.body) bytes += (chunk as Buffer).length
+      } else {
+        const chunks: Buffer[] = []
+        for await (const chunk of res.body) {
+          chunks.push(chunk as Buffer)
+          bytes += (chunk as Buffer).length
+        }
+        raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes)
+      }
+    } catch (e) {
+      error = classifyTransportError(e)
+      // A request cut off because the run is stopping ends the journey; it is not an error.
+      if (error === 'aborted' || this.interrupted) throw new Interrupted()
+    }
+    const end = host.clock.nowMs()
+    const latencyMs = end - intendedAt
+    const ok = status !== 0 && isOk(status, options?.expect)
+    const e = host.statsAt(end).endpoint(name)
+    e.count++
+    e.bytesOut += bytesOut
+    if (status !== 0) {
+      e.statuses[status] = (e.statuses[status] ?? 0) + 1
+      e.bytesIn += bytes
+      recordUs(e.latency, latencyMs * 1000)
+      if (ok) e.ok++
+      else e.errors.http = (e.errors.http ?? 0) + 1
+      const timing = headers['server-timing']
+      if (timing !== undefined) recordServerTiming(e, Array.isArray(timing) ? timing.join(',') : timing)
+      if (headers['set-cookie'] !== undefined) this.keepCookies(headers['set-cookie'])
+    } else {
+      e.errors[error!] = (e.errors[error!] ?? 0) + 1
+      // A timeout is a latency of at least the timeout: recorded, so percentiles show the stall.
+      if (error === 'timeout') recordUs(e.latency, latencyMs * 1000)
+    }
+    return new HttpResponse(status, ok, error, headers, raw, bytes, latencyMs)
+  }
+}
+
+function recordServerTiming(e: EndpointStats, header: string): void {
+  parseServerTiming(
+    header,
+    (component, ms) => e.recordTiming(component, ms),
+    (component, description) => {
+      const key = `${component}=${description}`
+      e.timingDesc[key] = (e.timingDesc[key] ?? 0) + 1
+    },
+  )
+}

@@ -1,0 +1,85 @@
+import { existsSync, statSync } from 'node:fs'
+import { registerHooks } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { UserError } from '../core/errors.ts'
+import { isScenario } from '../scenario/define.ts'
+import type { Scenario } from '../scenario/types.ts'
+
+const PACKAGE_ENTRY = new URL('../index.ts', import.meta.url).href
+let hooked = false
+
+/**
+ * Lets a scenario file anywhere on disk `import … from 'lmsload'`: the specifier resolves to this
+ * installation's entry point, whatever node_modules the file sits near (or none). Per thread.
+ */
+export function resolveLmsloadImports(): void {
+  if (hooked) return
+  hooked = true
+  registerHooks({
+    resolve(specifier, context, next) {
+      if (specifier === 'lmsload') return { url: PACKAGE_ENTRY, shortCircuit: true }
+      const resolved = next(specifier, context)
+      // A .ts file with no "type": "module" package.json above it (a scenario in /tmp, say) would
+      // load as CommonJS; scenarios are ES modules (`export default`), so load them as such.
+      if (resolved.format === 'commonjs-typescript' && resolved.url.endsWith('.ts') && !resolved.url.includes('/node_modules/')) {
+        return { ...resolved, format: 'module-typescript' }
+      }
+      return resolved
+    },
+  })
+}
+
+function relative(file: string): string {
+  const r = path.relative(process.cwd(), file)
+  return r.startsWith('..') ? file : r
+}
+
+/** The first `file:line` of the scenario's own code in an error's stack, if any. */
+function locationIn(error: Error, file: string): string | undefined {
+  const url = pathToFileURL(file).href
+  for (const line of (error.stack ?? '').split('\n')) {
+    const at = line.indexOf(url)
+    if (at >= 0) {
+      const m = /^:(\d+)/.exec(line.slice(at + url.length))
+      if (m) return `${relative(file)}:${m[1]}`
+    }
+  }
+  return undefined
+}
+
+/** Imports a scenario file and returns its validated default export, or a one-line UserError. */
+export async function importScenario(file: string): Promise<Scenario> {
+  const absolute = path.resolve(file)
+  const shown = relative(absolute)
+  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+    throw new UserError('LMSLOAD_SCENARIO', `${shown}: no such scenario file`)
+  }
+  resolveLmsloadImports()
+  let module: { default?: unknown }
+  try {
+    module = (await import(pathToFileURL(absolute).href)) as { default?: unknown }
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    const e = error as Error & { code?: string }
+    const firstLine = e.message.split('\n')[0]!
+    if (e.name === 'SyntaxError') {
+      // Node reports where parsing failed in the stack's first line: `file:///…/x.ts:12`.
+      const where = /^(file:\/\/[^\s:]+):(\d+)/m.exec(e.stack ?? '')
+      const at = where ? `${relative(fileURLToPath(where[1]!))}:${where[2]}` : shown
+      throw new UserError('LMSLOAD_SCENARIO', `${at}: syntax error: ${firstLine}`)
+    }
+    if (e.code === 'ERR_MODULE_NOT_FOUND') throw new UserError('LMSLOAD_SCENARIO', `${shown}: ${firstLine}`)
+    if (e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || e.code === 'ERR_INVALID_TYPESCRIPT_SYNTAX') {
+      throw new UserError('LMSLOAD_SCENARIO', `${locationIn(e, absolute) ?? shown}: ${firstLine} (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)`)
+    }
+    throw new UserError('LMSLOAD_SCENARIO', `${locationIn(e, absolute) ?? shown}: failed while loading: ${firstLine}`)
+  }
+  if (module.default === undefined) {
+    throw new UserError('LMSLOAD_SCENARIO', `${shown}: no default export (end the file with: export default defineScenario({ … }))`)
+  }
+  if (!isScenario(module.default)) {
+    throw new UserError('LMSLOAD_SCENARIO', `${shown}: the default export is not a scenario (build it with defineScenario from 'lmsload')`)
+  }
+  return module.default
+}

@@ -1,0 +1,68 @@
+import type { GeneratorSelf, JourneyCounts } from '../metrics/interval.ts'
+
+// What a load worker reports to the coordinator every second. Histograms travel encoded
+// (HdrHistogram compressed base64) and are merged exactly by adding counts.
+
+export interface EndpointSnapshot {
+  count: number
+  ok: number
+  /** Transport errors by kind, and `http` for unexpected statuses. */
+  errors: Record<string, number>
+  statuses: Record<string, number>
+  bytesIn: number
+  bytesOut: number
+  latency: string
+  /** Server-Timing components with a duration: histograms in µs. */
+  timing: Record<string, string>
+  /** Server-Timing components with only a description (cache=hit): counts. */
+  timingDesc: Record<string, number>
+}
+
+export interface StepSnapshot {
+  count: number
+  failed: number
+  duration: string
+}
+
+
+
+export interface WorkerInterval {
+  type: 'interval'
+  worker: number
+  second: number
+  arrivals: { started: number; dropped: number }
+  activeLearners: number
+  journeys: Record<string, JourneyCounts>
+  endpoints: Record<string, EndpointSnapshot>
+  steps: Record<string, StepSnapshot>
+  checks: Record<string, { pass: number; fail: number }>
+  /** Lateness of journey starts against the plan, µs (empty histogram when none started). */
+  startLag: string
+  /** First messages of journeys that threw this second. */
+  journeyErrors: Array<{ journey: string; message: string }>
+  self: GeneratorSelf
+}
+
+export interface WorkerReady {
+  type: 'ready'
+  worker: number
+}
+
+export interface WorkerDone {
+  type: 'done'
+  worker: number
+  lastSecond: number
+}
+
+export interface WorkerFailed {
+  type: 'failed'
+  worker: number
+  message: string
+}
+
+export type WorkerMessage = WorkerInterval | WorkerReady | WorkerDone | WorkerFailed
+
+export interface StopCommand {
+  type: 'stop'
+  reason: 'interrupted'
+}

@@ -1,0 +1,91 @@
+// The merged, per-second stream of measurements the engine emits, and the sink interface that
+// recording and progress implement. Lives here so record/ depends on metrics/, not on engine/.
+import type { Histogram } from './histogram.ts'
+
+export interface JourneyCounts {
+  started: number
+  completed: number
+  failed: number
+  interrupted: number
+}
+
+export interface GeneratorSelf {
+  /** Event-loop utilisation of the worker over the second (0..1). */
+  elu: number
+  lagP99Ms: number
+  lagMaxMs: number
+  /** CPU time of the worker thread over the second, as a share of one core. */
+  cpuRatio: number
+  heapUsedBytes: number
+  /** undici pools: requests waiting for a connection, in flight, and open connections. */
+  poolQueued: number
+  poolRunning: number
+  poolConnected: number
+}
+
+/** One endpoint's numbers for one second, merged over all workers. */
+export interface EndpointInterval {
+  count: number
+  ok: number
+  errors: Record<string, number>
+  statuses: Record<string, number>
+  bytesIn: number
+  bytesOut: number
+  latency: Histogram
+  timing: Map<string, Histogram>
+  timingDesc: Record<string, number>
+}
+
+/** One second of the run, merged over all workers: what sinks (recording, progress) receive. */
+export interface IntervalRecord {
+  second: number
+  startMs: number
+  arrivals: { planned: number; started: number; dropped: number }
+  activeLearners: number
+  journeys: Record<string, JourneyCounts>
+  endpoints: Map<string, EndpointInterval>
+  steps: Map<string, { count: number; failed: number; duration: Histogram }>
+  checks: Record<string, { pass: number; fail: number }>
+  startLag: Histogram
+  generator: { workers: GeneratorSelf[] }
+}
+
+export type EngineEvent =
+  | { type: 'phase'; phase: 'setup' | 'start' | 'arrivals-done' | 'stopping' | 'end'; atMs: number; detail?: string }
+  | { type: 'endpoint'; name: string }
+  | { type: 'journey-error'; atMs: number; journey: string; message: string }
+  | { type: 'generator-saturated'; atMs: number; fromSecond: number; detail: string }
+  | { type: 'warning'; atMs: number; message: string }
+  | { type: 'abort'; atMs: number; reason: string }
+
+export interface EngineStart {
+  startMs: number
+  plannedLearners: number
+  durationMs: number
+  plannedPerSecond: Uint32Array | undefined
+  model: 'open' | 'closed'
+  workers: number
+}
+
+/** The engine only emits; recording, progress and budgets subscribe (k6's outputs). */
+export interface EngineSink {
+  start(info: EngineStart): void
+  interval(record: IntervalRecord): void
+  event(event: EngineEvent): void
+}
+
+export class FanoutSink implements EngineSink {
+  private readonly sinks: EngineSink[]
+  constructor(...sinks: EngineSink[]) {
+    this.sinks = sinks
+  }
+  start(info: EngineStart): void {
+    for (const s of this.sinks) s.start(info)
+  }
+  interval(record: IntervalRecord): void {
+    for (const s of this.sinks) s.interval(record)
+  }
+  event(event: EngineEvent): void {
+    for (const s of this.sinks) s.event(event)
+  }
+}

@@ -1,0 +1,73 @@
+// run.json: what a run was (scenario, target, options, environment) and how it ended. Written when
+// the run starts and replaced atomically when it ends; a run killed mid-way keeps `running`.
+
+export const RUN_SCHEMA = 'lmsload.run/1'
+
+export type RunStatus = 'running' | 'completed' | 'aborted' | 'failed'
+
+export interface RunJson {
+  schema: typeof RUN_SCHEMA
+  id: string
+  status: RunStatus
+  scenario: {
+    name: string
+    description: string
+    file: string
+    model: 'open' | 'closed'
+    profile: Record<string, unknown>
+    journeys: Array<{ name: string; weight: number }>
+    budgets: Record<string, readonly string[]>
+    tags: Record<string, string>
+  }
+  target: { url: string; bundled: boolean; backendProfile?: string; backendWorkers?: number; database?: string }
+  options: {
+    seed: number
+    scale?: number
+    size?: string
+    durationMs?: number
+    workers: number
+    maxLearners: number
+    connections: number
+    requestTimeoutMs: number
+    gracefulStopMs: number
+    spacing: 'poisson' | 'uniform'
+    scrape: string[]
+    pids: number[]
+  }
+  environment: { lmsloadVersion: string; node: string; platform: string; arch: string; cpus: number; cpuModel: string; totalMemBytes: number; hostname: string }
+  plan: { learners: number; durationMs: number; startMs?: number }
+  endpoints: Array<{ id: string; name: string }>
+  steps: Array<{ id: string; name: string }>
+  startedAt: string
+  endedAt?: string
+  result?: {
+    seconds: number
+    arrivals: { planned: number; started: number; dropped: number }
+    requests: number
+    generatorSaturated: boolean
+    failure?: string
+  }
+}
+
+/** JSON Schema of run.json: the reader validates every run directory it opens against it. */
+export const RUN_JSON_SCHEMA = {
+  type: 'object',
+  required: ['schema', 'id', 'status', 'scenario', 'target', 'options', 'environment', 'plan', 'endpoints', 'steps', 'startedAt'],
+  properties: {
+    schema: { const: RUN_SCHEMA },
+    id: { type: 'string' },
+    status: { enum: ['running', 'completed', 'aborted', 'failed'] },
+    scenario: {
+      type: 'object', required: ['name', 'model', 'profile', 'journeys', 'budgets'],
+      properties: { name: { type: 'string' }, model: { enum: ['open', 'closed'] }, profile: { type: 'object' }, journeys: { type: 'array' }, budgets: { type: 'object' } },
+    },
+    target: { type: 'object', required: ['url', 'bundled'], properties: { url: { type: 'string' }, bundled: { type: 'boolean' } } },
+    options: { type: 'object', required: ['seed', 'workers'], properties: { seed: { type: 'number' }, workers: { type: 'integer', minimum: 1 } } },
+    environment: { type: 'object' },
+    plan: { type: 'object', required: ['learners', 'durationMs'], properties: { learners: { type: 'number' }, durationMs: { type: 'number' } } },
+    endpoints: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    steps: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    startedAt: { type: 'string' },
+    endedAt: { type: 'string' },
+  },
+} as const

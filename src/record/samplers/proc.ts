@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import type { ResourceSample, Sampler } from './index.ts'
+
+let clockTicks: number | undefined
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    } catch {
+      clockTicks = 100
+    }
+  }
+  return clockTicks
+}
+
+const PAGE_BYTES = 4096
+
+interface ProcStat {
+  cpuTicks: number
+  threads: number
+  rssBytes: number
+}
+
+function readStat(pid: number): ProcStat {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which may itself contain spaces and parentheses.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  return { cpuTicks: Number(f[11]) + Number(f[12]), threads: Number(f[17]), rssBytes: Number(f[21]) * PAGE_BYTES }
+}
+
+function children(pid: number): number[] {
+  const out: number[] = []
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim()
+      if (list) out.push(...list.split(' ').map(Number))
+    }
+  } catch {
+    // the process is gone, or children are not exposed: sample what we can
+  }
+  return out
+}
+
+/** The process and all its descendants (cluster workers, worker processes). */
+function tree(pid: number): number[] {
+  const all = [pid]
+  for (let i = 0; i < all.length && all.length < 256; i++) all.push(...children(all[i]!))
+  return all
+}
+
+function readIo(pid: number): { read: number; write: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/io`, 'utf8')
+    const get = (key: string) => Number(new RegExp(`^${key}: (\\d+)`, 'm').exec(text)?.[1] ?? 0)
+    return { read: get('read_bytes'), write: get('write_bytes') }
+  } catch {
+    return undefined
+  }
+}
+
+function countFds(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length
+  } catch {
+    return 0
+  }
+}
+
+/** A local process (and its children) from /proc: for any LMS, with or without /metrics. */
+export class ProcessSampler implements Sampler {
+  readonly source: string
+  private readonly pid: number
+  private readonly withChildren: boolean
+  private previous: { at: number; cpuTicks: number; read: number; write: number } | undefined
+
+  /** `withChildren: false` for the generator itself, whose child may be the bundled backend. */
+  constructor(pid: number, source = `process:${pid}`, withChildren = true) {
+    this.pid = pid
+    this.source = source
+    this.withChildren = withChildren
+  }
+
+  async sample(): Promise<ResourceSample | undefined> {
+    const at = performance.now()
+    let cpuTicks = 0
+    let threads = 0
+    let rssBytes = 0
+    let fds = 0
+    let read = 0
+    let write = 0
+    let processes = 0
+    for (const pid of this.withChildren ? tree(this.pid) : [this.pid]) {
+      try {
+        const s = readStat(pid)
+        cpuTicks += s.cpuTicks
+        threads += s.threads
+        rssBytes += s.rssBytes
+        fds += countFds(pid)
+        const io = readIo(pid)
+        read += io?.read ?? 0
+        write += io?.write ?? 0
+        processes++
+      } catch {
+        // a child exited between listing and reading
+      }
+    }
+    if (processes === 0) throw new Error(`process ${this.pid} is gone`)
+    const metrics: Record<string, number> = { rss_bytes: rssBytes, threads, open_fds: fds, processes }
+    const prev = this.previous
+    if (prev) {
+      const seconds = (at - prev.at) / 1000
+      metrics.cpu_ratio = (cpuTicks - prev.cpuTicks) / ticksPerSecond() / seconds
+      metrics.read_bytes_per_s = Math.max(0, read - prev.read) / seconds
+      metrics.write_bytes_per_s = Math.max(0, write - prev.write) / seconds
+    }
+    this.previous = { at, cpuTicks, read, write }
+    return { source: this.source, kind: 'process', metrics }
+  }
+}
+
+/** The machine: CPU busy share over all cores, memory, network bytes (loopback included). */
+export class HostSampler implements Sampler {
+  readonly source = 'host'
+  private previous: { at: number; busy: number; total: number; rx: number; tx: number } | undefined
+
+  async sample(): Promise<ResourceSample | undefined> {
+    const at = performance.now()
+    const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const idle = cpuLine[3]! + (cpuLine[4] ?? 0)
+    const total = cpuLine.reduce((a, b) => a + b, 0)
+    const mem = readFileSync('/proc/meminfo', 'utf8')
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(mem)?.[1] ?? 0) * 1024
+    let rx = 0
+    let tx = 0
+    for (const line of readFileSync('/proc/net/dev', 'utf8').split('\n').slice(2)) {
+      const parts = line.trim().split(/[:\s]+/)
+      if (parts.length < 10) continue
+      rx += Number(parts[1])
+      tx += Number(parts[9])
+    }
+    const metrics: Record<string, number> = {
+      cores: cpuLine.length > 0 ? readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d/.test(l)).length : 0,
+      mem_total_bytes: kb('MemTotal'),
+      mem_used_bytes: kb('MemTotal') - kb('MemAvailable'),
+    }
+    const prev = this.previous
+    if (prev) {
+      const seconds = (at - prev.at) / 1000
+      const dt = total - prev.total
+      metrics.cpu_ratio = dt > 0 ? (total - idle - prev.busy) / dt : 0
+      metrics.net_rx_bytes_per_s = (rx - prev.rx) / seconds
+      metrics.net_tx_bytes_per_s = (tx - prev.tx) / seconds
+    }
+    this.previous = { at, busy: total - idle, total, rx, tx }
+    return { source: this.source, kind: 'host', metrics }
+  }
+}

@@ -1,0 +1,207 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import path from 'node:path'
+import { HistogramLogWriter } from 'hdr-histogram-js'
+import { UserError } from '../core/errors.ts'
+import type { Histogram } from '../metrics/histogram.ts'
+import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
+import type { RunJson, RunStatus } from './run-json.ts'
+import type { ResourceSample } from './samplers/index.ts'
+
+export const FILES = {
+  run: 'run.json',
+  latency: 'latency.hlog',
+  intervals: 'intervals.ndjson',
+  resources: 'resources.ndjson',
+  events: 'events.ndjson',
+} as const
+
+/** Histogram tags in latency.hlog: `e<n>` endpoint latency, `e<n>.st.<component>` Server-Timing, `s<n>` step, `start-lag`. */
+export const START_LAG_TAG = 'start-lag'
+
+function runDirError(dir: string, action: string, error: unknown): UserError {
+  const e = error as NodeJS.ErrnoException
+  const reason = e.code === 'ENOSPC' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EROFS' ? 'read-only file system' : e.message
+  return new UserError('LMSLOAD_RUN_DIR', `${dir}: cannot ${action}: ${reason}`)
+}
+
+/**
+ * Writes a run directory as DESIGN.md specifies. Every line is written as its second closes, so a
+ * run killed at any moment can still be analysed up to its last whole second.
+ */
+export class RunDirWriter implements EngineSink {
+  readonly dir: string
+  private readonly run: RunJson
+  private readonly fds: Record<'latency' | 'intervals' | 'resources' | 'events', number>
+  private readonly endpointIds = new Map<string, string>()
+  private readonly stepIds = new Map<string, string>()
+  private readonly hlog: HistogramLogWriter
+  private hlogBuffer = ''
+  private startMs = 0
+  private totals = { planned: 0, started: 0, dropped: 0, requests: 0 }
+  /** Resource samples taken before the start: written with negative times once it is known. */
+  private early: Array<{ atMs: number; sample: ResourceSample }> = []
+  private closed = false
+
+  private constructor(dir: string, run: RunJson) {
+    this.dir = dir
+    this.run = run
+    const open = (name: string) => openSync(path.join(dir, name), 'a')
+    this.fds = { latency: open(FILES.latency), intervals: open(FILES.intervals), resources: open(FILES.resources), events: open(FILES.events) }
+    this.hlog = new HistogramLogWriter((text) => {
+      this.hlogBuffer += text
+    })
+  }
+
+  /** Creates the directory (refusing one that already holds anything) and writes run.json. */
+  static create(dir: string, run: RunJson): RunDirWriter {
+    try {
+      if (existsSync(dir) && readdirSync(dir).length > 0) {
+        throw new UserError('LMSLOAD_RUN_DIR', `${dir} already exists and is not empty; choose another --out (runs are never overwritten)`)
+      }
+      mkdirSync(dir, { recursive: true })
+    } catch (error) {
+      if (error instanceof UserError) throw error
+      throw runDirError(dir, 'create the run directory', error)
+    }
+    const writer = new RunDirWriter(dir, run)
+    writer.writeRunJson()
+    return writer
+  }
+
+  private write(file: keyof RunDirWriter['fds'], text: string): void {
+    if (this.closed || text === '') return
+    try {
+      writeSync(this.fds[file], text)
+    } catch (error) {
+      throw runDirError(this.dir, `write ${FILES[file]}`, error)
+    }
+  }
+
+  /** run.json is replaced atomically: write a temporary file, flush it, rename over. */
+  private writeRunJson(): void {
+    const target = path.join(this.dir, FILES.run)
+    const temp = `${target}.tmp`
+    try {
+      writeFileSync(temp, `${JSON.stringify(this.run, null, 2)}\n`)
+      const fd = openSync(temp, 'r+')
+      fsyncSync(fd)
+      closeSync(fd)
+      renameSync(temp, target)
+    } catch (error) {
+      throw runDirError(this.dir, 'write run.json', error)
+    }
+  }
+
+  private endpointId(name: string): string {
+    let id = this.endpointIds.get(name)
+    if (!id) {
+      id = `e${this.endpointIds.size + 1}`
+      this.endpointIds.set(name, id)
+      this.run.endpoints.push({ id, name })
+      this.writeEvent({ type: 'endpoint', id, name })
+    }
+    return id
+  }
+
+  private stepId(name: string): string {
+    let id = this.stepIds.get(name)
+    if (!id) {
+      id = `s${this.stepIds.size + 1}`
+      this.stepIds.set(name, id)
+      this.run.steps.push({ id, name })
+      this.writeEvent({ type: 'step', id, name })
+    }
+    return id
+  }
+
+  private writeEvent(event: Record<string, unknown>): void {
+    this.write('events', `${JSON.stringify({ t: this.startMs ? Math.round(Date.now() - this.startMs) / 1000 : 0, ...event })}\n`)
+  }
+
+  private logHistogram(tag: string, h: Histogram, second: number): void {
+    if (h.totalCount === 0) return
+    h.tag = tag
+    this.hlog.outputIntervalHistogram(h, second, second + 1, 1000)
+  }
+
+  start(info: EngineStart): void {
+    this.startMs = info.startMs
+    this.run.plan.startMs = Math.round(info.startMs)
+    this.run.plan.learners = info.plannedLearners
+    this.run.plan.durationMs = info.durationMs
+    this.hlog.outputLogFormatVersion()
+    this.hlog.outputComment(`lmsload run ${this.run.id}: latencies in microseconds; tags: e<n> endpoint, e<n>.st.<component> Server-Timing, s<n> step, ${START_LAG_TAG}`)
+    this.hlog.outputStartTime(info.startMs)
+    this.hlog.outputLegend()
+    this.write('latency', this.hlogBuffer)
+    this.hlogBuffer = ''
+    this.writeRunJson()
+    for (const { atMs, sample } of this.early) this.resource(atMs, sample)
+    this.early = []
+  }
+
+  interval(record: IntervalRecord): void {
+    const endpoints: Record<string, unknown> = {}
+    let requests = 0
+    for (const [name, e] of record.endpoints) {
+      const id = this.endpointId(name)
+      requests += e.count
+      endpoints[id] = { count: e.count, ok: e.ok, errors: e.errors, statuses: e.statuses, bytesIn: e.bytesIn, bytesOut: e.bytesOut, timingDesc: e.timingDesc }
+      this.logHistogram(id, e.latency, record.second)
+      for (const [component, h] of e.timing) this.logHistogram(`${id}.st.${component}`, h, record.second)
+    }
+    const steps: Record<string, unknown> = {}
+    for (const [name, s] of record.steps) {
+      const id = this.stepId(name)
+      steps[id] = { count: s.count, failed: s.failed }
+      this.logHistogram(id, s.duration, record.second)
+    }
+    this.logHistogram(START_LAG_TAG, record.startLag, record.second)
+    this.totals.planned += record.arrivals.planned
+    this.totals.started += record.arrivals.started
+    this.totals.dropped += record.arrivals.dropped
+    this.totals.requests += requests
+    const line = {
+      t: record.second, ts: Math.round(record.startMs), arrivals: record.arrivals, active: record.activeLearners, requests,
+      journeys: record.journeys, endpoints, steps, checks: record.checks, generator: record.generator,
+    }
+    this.write('intervals', `${JSON.stringify(line)}\n`)
+    this.write('latency', this.hlogBuffer)
+    this.hlogBuffer = ''
+  }
+
+  event(event: EngineEvent): void {
+    if (event.type === 'endpoint') {
+      this.endpointId(event.name)
+      return
+    }
+    const { atMs, ...rest } = event as EngineEvent & { atMs?: number }
+    this.write('events', `${JSON.stringify({ t: atMs !== undefined && this.startMs ? Math.round(atMs - this.startMs) / 1000 : 0, ...rest })}\n`)
+  }
+
+  /** A resource sample; `t` is seconds from the start of the run (negative before it). */
+  resource(atMs: number, sample: ResourceSample): void {
+    if (!this.startMs) {
+      this.early.push({ atMs, sample })
+      return
+    }
+    this.write('resources', `${JSON.stringify({ t: Math.round(atMs - this.startMs) / 1000, ts: Math.round(atMs), ...sample })}\n`)
+  }
+
+  /** Marks the run's end in run.json (atomically) and closes the files. */
+  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string }): RunJson {
+    this.run.status = status
+    this.run.endedAt = new Date().toISOString()
+    this.run.result = {
+      seconds: result.seconds,
+      arrivals: { planned: this.totals.planned, started: this.totals.started, dropped: this.totals.dropped },
+      requests: this.totals.requests,
+      generatorSaturated: result.generatorSaturated,
+      ...(result.failure ? { failure: result.failure } : {}),
+    }
+    this.writeRunJson()
+    this.closed = true
+    for (const fd of Object.values(this.fds)) closeSync(fd)
+    return this.run
+  }
+}

@@ -1,0 +1,11 @@
+// The public scenario API: what a scenario file imports from 'lmsload'.
+export { defineScenario, isScenario, SCENARIO_DEFAULTS } from './define.ts'
+export { arrival } from './arrival/index.ts'
+export type { ArrivalProfile } from './arrival/index.ts'
+export { concurrency } from './concurrency/index.ts'
+export type { ConcurrencyProfile, ConcurrencyStage } from './concurrency/index.ts'
+export { think, toThinkDistribution } from './think.ts'
+export type { ThinkTime, ThinkDistribution } from './think.ts'
+export { SIZES, isSizeName } from './sizes.ts'
+export type { SizeName } from './sizes.ts'
+export type * from './types.ts'

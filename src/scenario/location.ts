@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import { parseDurationMs, UserError } from '../core/index.ts'
+
+// lmsload's own sources: frames here are never the user's line.
+const SOURCE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+
+/**
+ * `file:line` of the scenario code that called into lmsload: the first stack frame outside
+ * src/. Errors then point at the user's line, not ours.
+ */
+export function callerLocation(): string {
+  const stack = new Error().stack ?? ''
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line.trim())
+    if (!m) continue
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!
+    if (file.startsWith(SOURCE_DIR + path.sep) || file.includes('/node_modules/') || file.startsWith('node:')) continue
+    const relative = path.relative(process.cwd(), file)
+    return `${relative.startsWith('..') ? file : relative}:${m[2]}`
+  }
+  return '<scenario>'
+}
+
+export function scenarioError(where: string, message: string): UserError {
+  return new UserError('LMSLOAD_SCENARIO', `${where}: ${message}`)
+}
+
+/** A field checker bound to one call site and API name: `file:line: arrival.examSpike: …`. */
+export class Fields {
+  readonly where: string
+  constructor(api: string, location = callerLocation()) {
+    this.where = `${location}: ${api}`
+  }
+
+  fail(message: string): never {
+    throw scenarioError(this.where, message)
+  }
+
+  duration(name: string, value: unknown, fallback?: string): number {
+    const v = value ?? fallback
+    if (typeof v !== 'string') this.fail(`'${name}' must be a duration like '60s', got ${JSON.stringify(v)}`)
+    try {
+      return parseDurationMs(v, `'${name}'`)
+    } catch {
+      this.fail(`'${name}' must be a duration like '60s', got '${v}'`)
+    }
+  }
+
+  number(name: string, value: unknown, options: { min?: number; max?: number; integer?: boolean; fallback?: number; above?: number } = {}): number {
+    const v = value ?? options.fallback
+    const { min, max, integer, above } = options
+    const describe = () => {
+      const parts = [integer ? 'a whole number' : 'a number']
+      if (above !== undefined) parts.push(`> ${above}`)
+      if (min !== undefined) parts.push(`≥ ${min}`)
+      if (max !== undefined) parts.push(`≤ ${max}`)
+      return parts.join(' ')
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) ||
+      (min !== undefined && v < min) || (max !== undefined && v > max) || (above !== undefined && v <= above)) {
+      this.fail(`'${name}' must be ${describe()}, got ${JSON.stringify(v)}`)
+    }
+    return v
+  }
+
+  known(value: object, allowed: readonly string[]): void {
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.fail(`unknown field '${key}' (expected one of: ${allowed.join(', ')})`)
+    }
+  }
+}

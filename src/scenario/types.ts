@@ -1,0 +1,135 @@
+import type { Faker } from '@faker-js/faker'
+import type { Rng } from '../core/rng.ts'
+import type { ArrivalProfile } from './arrival/profile.ts'
+import type { ConcurrencyProfile } from './concurrency/index.ts'
+import type { ThinkTime } from './think.ts'
+
+export type QueryValue = string | number | boolean | undefined
+
+export interface RequestOptions {
+  /** Values for the route template's `:name` segments. */
+  params?: Record<string, string | number>
+  query?: Record<string, QueryValue>
+  /** Sent as JSON with `content-type: application/json`. */
+  json?: unknown
+  body?: string | Uint8Array
+  headers?: Record<string, string>
+  /** Record under this endpoint name instead of `METHOD /template`. */
+  name?: string
+  /** Statuses that count as success (default: 200–399). */
+  expect?: number | readonly number[]
+  /** Count the body's bytes without keeping them (video segments, downloads). */
+  discardBody?: boolean
+  /** Give up after this long (default: the run's request timeout). */
+  timeout?: string
+}
+
+/** Why a request got no HTTP response. */
+export type TransportError = 'refused' | 'reset' | 'timeout' | 'dns' | 'aborted' | 'other'
+
+export interface Response {
+  /** HTTP status, or 0 when no response arrived (see `error`). */
+  readonly status: number
+  /** The status is one of the expected ones. */
+  readonly ok: boolean
+  readonly error: TransportError | undefined
+  readonly headers: Record<string, string | string[] | undefined>
+  /** The body as text ('' when discarded). */
+  readonly body: string
+  /** Bytes of the body received. */
+  readonly bytes: number
+  /** From the intended send time to the last byte, in milliseconds. */
+  readonly latencyMs: number
+  /** The body parsed as JSON; throws when the body is not JSON. */
+  json<T = any>(): T
+}
+
+export interface Learner<Data = unknown> {
+  /** 0-based index of this learner in the run's arrival plan (unique across workers). */
+  readonly id: number
+  readonly journey: string
+  /** What the scenario's setup() returned. */
+  readonly data: Data
+  /** Faker seeded for this learner: the same seed gives the same identity. */
+  readonly faker: Faker
+  /** A random stream of this learner's own. */
+  readonly random: Rng
+  /** Scratch space for the journey (tokens, ids). */
+  readonly vars: Record<string, unknown>
+  /** Aborted when the run stops: long waits should end early. */
+  readonly signal: AbortSignal
+  get(route: string, options?: RequestOptions): Promise<Response>
+  post(route: string, options?: RequestOptions): Promise<Response>
+  put(route: string, options?: RequestOptions): Promise<Response>
+  patch(route: string, options?: RequestOptions): Promise<Response>
+  delete(route: string, options?: RequestOptions): Promise<Response>
+  /** Send `Authorization: Bearer <token>` on this learner's later requests (undefined clears it). */
+  bearer(token: string | undefined): void
+  /** Pause like a person reading or answering; the next request is scheduled from its end. */
+  think(time: ThinkTime): Promise<void>
+  /** Count a pass or fail under `label`; returns whether it passed. */
+  check<T>(value: T, predicate: (value: T) => boolean, label: string): boolean
+  /** Time a group of actions under `name` (for budgets per step). */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>
+  /** Wait at the profile's barrier (an exam's opening); immediate when the profile has none. */
+  waitForRelease(): Promise<void>
+}
+
+export interface Journey<Data = unknown> {
+  /** Relative share of arrivals that take this journey. */
+  weight: number
+  run(learner: Learner<Data>): Promise<void>
+}
+
+/** What setup() gets: the target and an unrecorded HTTP helper for preparing data. */
+export interface SetupContext {
+  target: string
+  seed: number
+  /** Learners planned for the run (after --scale/--size). */
+  plannedLearners: number
+  fetchJson<T = any>(path: string, init?: { method?: string; json?: unknown; token?: string }): Promise<{ status: number; body: T }>
+}
+
+export interface ScenarioOptions {
+  /** Cap on concurrently active learners; arrivals beyond it are dropped and counted (default 200,000). */
+  maxLearners?: number
+  /** Connections per target origin per worker (default 256). */
+  connections?: number
+  /** Per-request timeout (default '30s'). */
+  requestTimeout?: string
+  /** After the last arrival, how long running journeys may finish before being interrupted (default '10s'). */
+  gracefulStop?: string
+}
+
+/** Budgets per endpoint (`'POST /api/quizzes/:id/attempts'`), per step (`'step:start exam'`) or `overall`. */
+export type Budgets = Record<string, readonly string[]>
+
+interface ScenarioBase<Data> {
+  name: string
+  description?: string
+  journeys: Record<string, Journey<Data>>
+  setup?: (context: SetupContext) => Promise<Data> | Data
+  budgets?: Budgets
+  tags?: Record<string, string>
+  options?: ScenarioOptions
+}
+
+export type ScenarioDefinition<Data = unknown> = ScenarioBase<Data> &
+  ({ arrival: ArrivalProfile; concurrency?: never } | { concurrency: ConcurrencyProfile; arrival?: never })
+
+/** A validated scenario, as the engine receives it. */
+export interface Scenario<Data = unknown> {
+  readonly name: string
+  readonly description: string
+  readonly model: 'open' | 'closed'
+  readonly arrival: ArrivalProfile | undefined
+  readonly concurrency: ConcurrencyProfile | undefined
+  readonly journeys: ReadonlyArray<{ name: string; weight: number; run: Journey<Data>['run'] }>
+  readonly setup: ((context: SetupContext) => Promise<Data> | Data) | undefined
+  readonly budgets: Budgets
+  readonly tags: Record<string, string>
+  readonly options: Required<ScenarioOptions>
+  /** Where defineScenario() was called (file:line). */
+  readonly definedAt: string
+  readonly __lmsloadScenario: true
+}
