@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Scenario files written by tests import 'lmsload' from outside the repository; the CLI resolves
+  // that with a module hook, which vitest's own module runner does not see.
+  resolve: { alias: { lmsload: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/postgres-setup.ts'],

@@ -1,0 +1,165 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runScenario } from '../../src/app/run.ts'
+import { readLatencyLog, readRun } from '../../src/record/reader.ts'
+import { mergeHistograms } from '../../src/metrics/histogram.ts'
+import { startTarget, writeScenario, type TestTarget } from '../helpers/target.ts'
+
+let target: TestTarget
+beforeAll(async () => {
+  target = await startTarget()
+})
+afterAll(async () => {
+  await target?.close()
+})
+
+const outDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-run-')), 'run')
+
+async function run(source: string, extra: Partial<Parameters<typeof runScenario>[0]> = {}, signal = new AbortController().signal) {
+  const out = outDir()
+  const outcome = await runScenario({ scenarioFile: writeScenario(source), target: target.url, out, ...extra }, { signal })
+  return { outcome, recorded: readRun(out), out }
+}
+
+describe('the engine against a real loopback server', () => {
+  it('starts every planned arrival across two workers and records one endpoint per route template', async () => {
+    const { outcome, recorded, out } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'items',
+        arrival: arrival.constant({ rate: 150, duration: '3s' }),
+        journeys: { item: { weight: 1, run: async (l) => { await l.get('/items/:id', { params: { id: l.id } }) } } },
+      })`, { workers: 2, seed: 5 })
+    expect(outcome.status).toBe('completed')
+    const r = recorded.run.result!
+    expect(r.arrivals.started).toBe(r.arrivals.planned)
+    expect(r.arrivals.dropped).toBe(0)
+    expect(r.requests).toBe(r.arrivals.planned)
+    expect(target.hits.get('/items/0')).toBe(1)
+    expect([...recorded.endpoints.values()]).toEqual(['GET /items/:id'])
+    // The plan's count per second is what the intervals say was planned.
+    expect(recorded.intervals.reduce((n, i) => n + i.arrivals.planned, 0)).toBe(r.arrivals.planned)
+    const warnings: string[] = []
+    const logged = [...readLatencyLog(out, warnings)]
+    expect(warnings).toEqual([])
+    const latency = mergeHistograms(logged.filter((h) => h.tag === 'e1').map((h) => h.histogram))
+    expect(latency.totalCount).toBe(r.requests)
+    // Server-Timing components become histograms per endpoint; descriptions become counts.
+    expect(logged.some((h) => h.tag === 'e1.st.db')).toBe(true)
+    expect(recorded.intervals.reduce((n, i) => n + (i.endpoints.e1?.timingDesc['cache=hit'] ?? 0), 0)).toBe(r.requests)
+  })
+
+  it('drops and counts arrivals beyond maxLearners instead of delaying them', async () => {
+    const { recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'capped',
+        arrival: arrival.constant({ rate: 100, duration: '2s' }),
+        journeys: { slow: { weight: 1, run: async (l) => { await l.get('/slow', { query: { delay: 600 } }) } } },
+      })`, { workers: 1, maxLearners: 5 })
+    const r = recorded.run.result!
+    expect(r.arrivals.dropped).toBeGreaterThan(100)
+    expect(r.arrivals.started + r.arrivals.dropped).toBe(r.arrivals.planned)
+    expect(recorded.intervals.some((i) => i.arrivals.dropped > 0)).toBe(true)
+  })
+
+  it('keeps the arrival schedule when the target hangs, and records the timeouts', async () => {
+    const { recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'stalled',
+        arrival: arrival.constant({ rate: 40, duration: '3s' }),
+        journeys: { hang: { weight: 1, run: async (l) => { await l.get('/hang') } } },
+        options: { requestTimeout: '1s', gracefulStop: '3s' },
+      })`, { workers: 1 })
+    const r = recorded.run.result!
+    expect(r.arrivals.started).toBe(r.arrivals.planned)
+    expect(target.hits.get('/hang')).toBe(r.arrivals.planned)
+    const timeouts = recorded.intervals.reduce((n, i) => n + (i.endpoints.e1?.errors.timeout ?? 0), 0)
+    expect(timeouts).toBe(r.arrivals.planned)
+  })
+
+  it('measures latency from the intended send time: a request the generator sends late still counts its wait', async () => {
+    // The journey blocks its worker's event loop for 300 ms after each arrival: the next learners'
+    // requests go out late, and that lateness must appear in their latency (no coordinated omission).
+    const { recorded, out } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'late',
+        arrival: arrival.constant({ rate: 20, duration: '2s' }),
+        journeys: { block: { weight: 1, run: async (l) => {
+          if (l.id % 10 === 0) { const until = Date.now() + 300; while (Date.now() < until) {} }
+          await l.get('/fast')
+        } } },
+      })`, { workers: 1, spacing: 'uniform' })
+    expect(recorded.run.result!.requests).toBe(40)
+    const logged = [...readLatencyLog(out, [])].filter((h) => h.tag === 'e1').map((h) => h.histogram)
+    const latency = mergeHistograms(logged)
+    // Arrivals every 50 ms behind a 300 ms block wait up to ~250 ms: the slowest are counted as such.
+    expect(latency.getValueAtPercentile(90) / 1000).toBeGreaterThan(100)
+    const lag = mergeHistograms([...readLatencyLog(out, [])].filter((h) => h.tag === 'start-lag').map((h) => h.histogram))
+    expect(lag.getValueAtPercentile(90) / 1000).toBeGreaterThan(100)
+  })
+
+  it('runs a closed model: a fixed number of learners, each starting again when done', async () => {
+    const { recorded } = await run(`
+      import { defineScenario, concurrency } from 'lmsload'
+      export default defineScenario({
+        name: 'closed',
+        concurrency: concurrency.constant({ learners: 4, duration: '2s' }),
+        journeys: { loop: { weight: 1, run: async (l) => { await l.get('/c', { query: { delay: 50 } }); await l.think('50ms') } } },
+      })`, { workers: 2 })
+    expect(recorded.run.scenario.model).toBe('closed')
+    const peak = Math.max(...recorded.intervals.map((i) => i.active))
+    expect(peak).toBe(4)
+    expect(recorded.run.result!.requests).toBeGreaterThan(40)
+  })
+
+  it('counts checks, times steps, and reports journeys that throw with their message', async () => {
+    const { recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'checks',
+        arrival: arrival.constant({ rate: 20, duration: '1s' }),
+        journeys: {
+          fine: { weight: 1, run: async (l) => {
+            const r = await l.step('fetch twice', async () => { await l.get('/a'); return l.get('/b') })
+            l.check(r, (x) => x.status === 200, 'status 200')
+            l.check(r, (x) => x.status === 500, 'never true')
+          } },
+          broken: { weight: 1, run: async () => { throw new Error('journey bug 42') } },
+        },
+      })`, { workers: 1, seed: 3 })
+    const sum = (f: (i: (typeof recorded.intervals)[number]) => number) => recorded.intervals.reduce((n, i) => n + f(i), 0)
+    const fine = sum((i) => i.journeys.fine?.completed ?? 0)
+    expect(fine).toBeGreaterThan(0)
+    expect(sum((i) => i.checks['status 200']?.pass ?? 0)).toBe(fine)
+    expect(sum((i) => i.checks['never true']?.fail ?? 0)).toBe(fine)
+    expect(sum((i) => i.journeys.broken?.failed ?? 0)).toBeGreaterThan(0)
+    expect(recorded.events.some((e) => e.type === 'journey-error' && e.message === 'journey bug 42')).toBe(true)
+    expect([...recorded.steps.values()]).toEqual(['fetch twice'])
+  })
+
+  it('stops gracefully on abort: arrivals end, the run is marked aborted, data up to then is kept', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort('SIGINT'), 2500)
+    const { outcome, recorded, out } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'long',
+        arrival: arrival.constant({ rate: 30, duration: '60s' }),
+        journeys: { t: { weight: 1, run: async (l) => { await l.get('/x'); await l.think('20s'); await l.get('/y') } } },
+      })`, { workers: 1 }, controller.signal)
+    expect(outcome.status).toBe('aborted')
+    expect(outcome.exitCode).toBe(130)
+    expect(recorded.run.status).toBe('aborted')
+    expect(recorded.complete).toBe(true)
+    expect(recorded.intervals.length).toBeGreaterThanOrEqual(2)
+    expect(recorded.run.result!.arrivals.started).toBeLessThan(200)
+    expect(recorded.events.some((e) => e.type === 'abort')).toBe(true)
+    expect(existsSync(path.join(out, 'latency.hlog'))).toBe(true)
+    expect(readFileSync(path.join(out, 'resources.ndjson'), 'utf8')).toContain('"source":"generator"')
+  })
+})
