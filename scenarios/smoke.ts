@@ -22,5 +22,5 @@ export default defineScenario<LmsData>({
     overall: ['errors < 1%', 'p95 < 1s'],
     'POST /api/auth/login': ['p95 < 500ms'],
   },
-  options: { gracefulStop: '20s' },
+  options: { gracefulStop: '10s' },
 })

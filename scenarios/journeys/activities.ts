@@ -51,7 +51,10 @@ export async function submitAssignment(l: Learner<LmsData>): Promise<void> {
 /** Registration day: search the catalog, open a course, enrol, look at the dashboard. */
 export async function enrol(l: Learner<LmsData>): Promise<void> {
   if (!(await signIn(l))) return
-  const catalog = await l.get('/api/courses', { query: { pageSize: 20, page: 1 + l.random.int(2) } })
+  let catalog = await l.get('/api/courses', { query: { pageSize: 20, page: 1 } })
+  const total = catalog.ok ? catalog.json<{ total: number }>().total : 0
+  // Half of those with a second page to browse look at it too.
+  if (total > 20 && l.random.next() < 0.5) catalog = await l.get('/api/courses', { query: { pageSize: 20, page: 2 } })
   const listed = catalog.ok ? catalog.json<{ courses: Array<{ id: number }> }>().courses : []
   if (!l.check(listed, (c) => c.length > 0, 'catalog listed')) return
   await l.think(think.lognormal({ median: '8s', sigma: 0.6 }))

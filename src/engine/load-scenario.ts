@@ -64,15 +64,14 @@ export async function importScenario(file: string): Promise<Scenario> {
     const e = error as Error & { code?: string }
     const firstLine = e.message.split('\n')[0]!
     if (e.name === 'SyntaxError') {
-      // Node reports where parsing failed in the stack's first line: `file:///…/x.ts:12`.
-      const where = /^(file:\/\/[^\s:]+):(\d+)/m.exec(e.stack ?? '')
-      const at = where ? `${relative(fileURLToPath(where[1]!))}:${where[2]}` : shown
-      throw new UserError('LMSLOAD_SCENARIO', `${at}: syntax error: ${firstLine}`)
+      // Node puts where parsing failed on the stack's first line: `/path/x.ts:12` (or a file URL).
+      const where = /^((?:file:\/\/)?\/[^\s:]+):(\d+)/.exec(e.stack ?? '')
+      const file = where ? (where[1]!.startsWith('file://') ? fileURLToPath(where[1]!) : where[1]!) : undefined
+      const at = where ? `${relative(file!)}:${where[2]}` : shown
+      const hint = e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' ? ' (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)' : ''
+      throw new UserError('LMSLOAD_SCENARIO', `${at}: syntax error: ${firstLine}${hint}`)
     }
     if (e.code === 'ERR_MODULE_NOT_FOUND') throw new UserError('LMSLOAD_SCENARIO', `${shown}: ${firstLine}`)
-    if (e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || e.code === 'ERR_INVALID_TYPESCRIPT_SYNTAX') {
-      throw new UserError('LMSLOAD_SCENARIO', `${locationIn(e, absolute) ?? shown}: ${firstLine} (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)`)
-    }
     throw new UserError('LMSLOAD_SCENARIO', `${locationIn(e, absolute) ?? shown}: failed while loading: ${firstLine}`)
   }
   if (module.default === undefined) {

@@ -48,7 +48,7 @@ function fail(dir: string, message: string): never {
 }
 
 /**
- * Lines of an append-only file. A last line without its newline is a write torn by a crash: it is
+ * Lines of an append-only file (index i is line i + 1). A last line without its newline is a write torn by a crash: it is
  * dropped with a warning, as is any line that does not parse.
  */
 export function readLines(file: string, warnings: string[]): string[] {
@@ -57,12 +57,13 @@ export function readLines(file: string, warnings: string[]): string[] {
   const lines = text.split('\n')
   const last = lines.pop()!
   if (last !== '') warnings.push(`${path.basename(file)}: last line is incomplete (the run was cut off mid-write); ignored`)
-  return lines.filter((l) => l.trim() !== '')
+  return lines
 }
 
 export function readNdjson<T>(file: string, warnings: string[]): T[] {
   const out: T[] = []
   readLines(file, warnings).forEach((line, i) => {
+    if (line.trim() === '') return
     try {
       out.push(JSON.parse(line) as T)
     } catch {
@@ -117,7 +118,7 @@ export function* readLatencyLog(dir: string, warnings: string[]): Generator<Logg
   const lines = readLines(file, warnings)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
-    if (line[0] === '#' || line.startsWith('"StartTimestamp"')) continue
+    if (line.trim() === '' || line[0] === '#' || line.startsWith('"StartTimestamp"')) continue
     const m = /^Tag=([^,\s]+),([\d.]+),([\d.]+),([\d.]+),(\S+)$/.exec(line)
     if (!m) {
       warnings.push(`${FILES.latency}:${i + 1}: not an interval line; ignored`)

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LMSLOAD_BIN, runCli } from '../helpers/cli.ts'
+import { startTarget, writeScenario, type TestTarget } from '../helpers/target.ts'
+
+let target: TestTarget
+beforeAll(async () => {
+  target = await startTarget()
+})
+afterAll(async () => {
+  await target?.close()
+})
+
+const PING = `import { defineScenario, arrival } from 'lmsload'
+export default defineScenario({
+  name: 'ping',
+  arrival: arrival.constant({ rate: 20, duration: '2s' }),
+  journeys: { ping: { weight: 1, run: async (l) => { await l.get('/ping') } } },
+})
+`
+
+function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp) {
+  expect(r.code, r.stderr).toBe(1)
+  const lines = r.stderr.trim().split('\n')
+  expect(lines, r.stderr).toHaveLength(1)
+  expect(lines[0]).toMatch(pattern)
+  expect(r.stderr).not.toMatch(/^\s+at /m)
+}
+
+describe('lmsload run', () => {
+  it('runs a scenario file from outside the repository and prints progress and a summary', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-cli-')), 'run')
+    const r = await runCli(['run', writeScenario(PING), '--target', target.url, '--out', out, '--workers', '1'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^1\/2s\s+arrivals \d+\/s \(plan \d+\)\s+active \d+\s+\d+ req\/s\s+p95 [\d.]+ ms\s+errors 0\s+dropped 0$/m)
+    expect(r.stdout).toMatch(/^run completed after \d+ s: \d+ learners started \(100\.0 % of plan \d+\), 0 dropped, \d+ requests$/m)
+    expect(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).status).toBe('completed')
+  })
+
+  it('ends with exit 130 and an aborted run directory with its data when interrupted', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-cli-')), 'run')
+    const file = writeScenario(PING.replace("duration: '2s'", "duration: '120s'"))
+    const child = spawn(process.execPath, [LMSLOAD_BIN, 'run', file, '--target', target.url, '--out', out, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        try {
+          if (readFileSync(path.join(out, 'intervals.ndjson'), 'utf8').split('\n').length > 3) {
+            clearInterval(check)
+            resolve()
+          }
+        } catch {
+          // not there yet
+        }
+      }, 100)
+    })
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code, stderr).toBe(130)
+    expect(stderr).toMatch(/SIGINT: stopping arrivals/)
+    const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'))
+    expect(run.status).toBe('aborted')
+    expect(run.result.arrivals.started).toBeGreaterThan(40)
+    expect(readFileSync(path.join(out, 'intervals.ndjson'), 'utf8').trim().split('\n').length).toBe(run.result.seconds)
+  })
+})
+
+describe('lmsload run refuses bad input in one line', () => {
+  const scenario = (source: string) => writeScenario(source)
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['a missing scenario file', () => ['run', '/nonexistent/x.ts', '--target', target.url], /^lmsload: \/nonexistent\/x\.ts: no such scenario file$/],
+    ['a syntax error, with file:line', () => ['run', scenario("import { defineScenario } from 'lmsload'\nexport default defineScenario({\n  name: 'x',,\n})\n"), '--target', target.url], /scenario\.ts:3: syntax error: /],
+    ['a missing default export', () => ['run', scenario("import { arrival } from 'lmsload'\nexport const x = arrival\n"), '--target', target.url], /scenario\.ts: no default export \(end the file with: export default defineScenario/],
+    ['a default export that is not a scenario', () => ['run', scenario('export default { name: "x" }\n'), '--target', target.url], /the default export is not a scenario/],
+    ['an unknown arrival profile', () => ['run', scenario(PING.replace('arrival.constant(', 'arrival.flood(')), '--target', target.url], /scenario\.ts:4: failed while loading: arrival\.flood is not a function/],
+    ['a negative rate, naming the field', () => ['run', scenario(PING.replace('rate: 20', 'rate: -20')), '--target', target.url], /scenario\.ts:4: arrival\.constant: 'rate' must be a number ≥ 0, got -20/],
+    ['a duration without a unit', () => ['run', scenario(PING.replace("'2s'", "'2'")), '--target', target.url], /scenario\.ts:4: arrival\.constant: 'duration' must be a duration like '60s', got '2'/],
+    ['journeys that all weigh zero', () => ['run', scenario(PING.replace('weight: 1', 'weight: 0')), '--target', target.url], /scenario\.ts:2: defineScenario: at least one journey needs a weight above 0/],
+    ['a wrong type for a weight', () => ['run', scenario(PING.replace('weight: 1', "weight: 'heavy'")), '--target', target.url], /'journeys\.ping\.weight' must be a number ≥ 0, got "heavy"/],
+    ['an enum, which Node cannot strip', () => ['run', scenario(`enum Mode { A }\n${PING}`), '--target', target.url], /scenario\.ts:1: .*(TypeScript|enum)/i],
+    ['a target that is not loopback', () => ['run', scenario(PING), '--target', 'http://lms.example.edu'], /^lmsload: --target: lms\.example\.edu is not loopback; .* \(pass --allow-remote if you mean it\)$/],
+    ['a target that is not a URL', () => ['run', scenario(PING), '--target', 'localhost:8080/x y'], /--target: expected an http:\/\/ or https:\/\/ URL|--target: expected a URL/],
+    ['an unreachable target', () => ['run', scenario(PING), '--target', 'http://127.0.0.1:9'], /^lmsload: --target: cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)$/],
+    ['a bad --duration', () => ['run', scenario(PING), '--target', target.url, '--duration', '10x'], /^lmsload: --duration: expected a duration like '500ms', '30s' or '5m', got '10x'$/],
+    ['a bad --scale', () => ['run', scenario(PING), '--target', target.url, '--scale', '-1'], /--scale: expected a number above 0, got '-1'/],
+    ['a bad --size', () => ['run', scenario(PING), '--target', target.url, '--size', 'HUGE'], /--size: expected one of XS, S, M, L, XL, XXL, got 'HUGE'/],
+    ['a bad --workers', () => ['run', scenario(PING), '--target', target.url, '--workers', '0'], /--workers: expected a whole number above 0, got '0'/],
+    ['a bad --seed', () => ['run', scenario(PING), '--target', target.url, '--seed', 'abc'], /--seed: expected a whole number, got 'abc'/],
+    ['a bad --scrape URL', () => ['run', scenario(PING), '--target', target.url, '--scrape', 'not a url'], /--scrape: expected a URL/],
+    ['an unknown flag', () => ['run', scenario(PING), '--target', target.url, '--turbo'], /Unknown argument: turbo/],
+  ]
+  it.each(cases)('%s', async (_name, args, pattern) => {
+    expectOneLineError(await runCli(args()), pattern)
+  })
+
+  it('never writes into an existing, non-empty --out directory', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'lmsload-cli-'))
+    mkdirSync(out, { recursive: true })
+    writeFileSync(path.join(out, 'keep.txt'), 'precious')
+    expectOneLineError(await runCli(['run', writeScenario(PING), '--target', target.url, '--out', out]), /already exists and is not empty; choose another --out/)
+    expect(readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('precious')
+  })
+})
