@@ -21,6 +21,8 @@ export { SIZES, isSizeName, type SizeName } from '../scenario/sizes.ts'
 import { PROJECT_ROOT, startBundledBackend, type BundledBackend } from './bundled-backend.ts'
 import { ProgressSink, type Progress } from './progress.ts'
 import { ResourceRecorder } from './resources.ts'
+import { analyzeDir, loadBudgetFile } from './analyze.ts'
+import type { Analysis } from '../analyze/analysis.ts'
 import { isLoopbackHost, parseTarget } from './target.ts'
 
 export interface RunRequest {
@@ -38,6 +40,8 @@ export interface RunRequest {
   spacing?: 'poisson' | 'uniform'
   backendProfile?: string
   backendWorkers?: number
+  /** A budget file evaluated with the scenario's budgets. */
+  budgetFile?: string
 }
 
 export interface RunHooks {
@@ -53,6 +57,8 @@ export interface RunOutcome {
   exitCode: number
   run: RunJson
   engine: EngineResult
+  /** The analysis written beside the run (budgets evaluated from what was recorded). */
+  analysis: Analysis
 }
 
 const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version
@@ -137,6 +143,8 @@ function runJson(id: string, scenario: Scenario, file: string, target: { url: st
 /** `lmsload run`: load the scenario, find or start the target, drive the load, record everything. */
 export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
   const scenario = await importScenario(req.scenarioFile)
+  // A malformed budget file fails before any load is sent.
+  if (req.budgetFile) loadBudgetFile(req.budgetFile)
   const notice = hooks.onNotice ?? (() => {})
   let bundled: BundledBackend | undefined
   let target: URL
@@ -201,8 +209,9 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       await recorder.stop()
     }
     const run = writer.finish(engine.status, engine)
-    const exitCode = engine.status === 'completed' ? EXIT.ok : engine.status === 'aborted' ? EXIT.interrupted : EXIT.usage
-    return { dir, status: engine.status, exitCode, run, engine }
+    const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile })
+    const exitCode = engine.status === 'aborted' ? EXIT.interrupted : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
+    return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis }
   } finally {
     await bundled?.stop()
   }

@@ -18,6 +18,8 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_SCENARIO: { exit: EXIT.usage, doc: 'A scenario file cannot be loaded or its definition is invalid (the message names file:line and the field).' },
   LMSLOAD_TARGET: { exit: EXIT.usage, doc: 'The target URL is malformed, unreachable, or not on loopback without --allow-remote.' },
   LMSLOAD_RUN_DIR: { exit: EXIT.usage, doc: 'The run directory cannot be created or written, or already holds a run.' },
+  LMSLOAD_BUDGET: { exit: EXIT.usage, doc: 'A budget rule or budget file is malformed, or names an endpoint, step or check the run never saw.' },
+  LMSLOAD_CSV: { exit: EXIT.usage, doc: 'A capacity-fit CSV is malformed: missing header, too few rows, non-numeric or non-positive values.' },
   LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
 } as const
 

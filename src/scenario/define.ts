@@ -1,3 +1,4 @@
+import { parseBudgetRule, ruleFitsTarget } from '../core/budget-rule.ts'
 import { Fields } from './location.ts'
 import { isArrivalProfile } from './arrival/index.ts'
 import { isConcurrencyProfile } from './concurrency/index.ts'
@@ -34,6 +35,12 @@ export function defineScenario<Data = unknown>(definition: ScenarioDefinition<Da
   const budgets = definition.budgets ?? {}
   for (const [key, rules] of Object.entries(budgets)) {
     if (!Array.isArray(rules) || rules.some((r) => typeof r !== 'string')) f.fail(`budgets['${key}'] must be a list of rules like ['p95 < 800ms', 'errors < 1%']`)
+    // Syntax is checked here, at the scenario's line; targets are checked against the run later.
+    rules.forEach((text, i) => {
+      const rule = parseBudgetRule(text, `${f.where}: budgets['${key}'][${i}]`)
+      const misfit = ruleFitsTarget(rule, key)
+      if (misfit) f.fail(`budgets['${key}'][${i}]: '${text}': ${misfit}`)
+    })
   }
   const o = definition.options ?? {}
   f.known(o, ['maxLearners', 'connections', 'requestTimeout', 'gracefulStop'])

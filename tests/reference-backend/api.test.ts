@@ -74,6 +74,7 @@ describe.each(ENGINES)('reference backend API on %s', (engine) => {
     const header = r.headers.get('server-timing') ?? ''
     expect(header).toMatch(/db;dur=\d+\.\d+;desc="\d+ queries"/)
     expect(header).toMatch(/pool;dur=\d+\.\d+/)
+    expect(header).toMatch(/lock;dur=\d+\.\d+/)
     expect(header).toMatch(/upstream;dur=\d+\.\d+/)
     expect(header).toMatch(/app;dur=\d+\.\d+/)
   })

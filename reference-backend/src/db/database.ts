@@ -85,9 +85,10 @@ export class Session implements Queryable {
     } finally {
       const ms = performance.now() - start
       this.timing.queries++
-      this.timing.dbMs += ms
       this.db.observer.query(this.route, ms / 1000)
+      // A statement that waits for a lock counts as lock time, not query time: the two add up.
       if (isLockWait) this.recordLockWait(ms)
+      else this.timing.dbMs += ms
     }
   }
 

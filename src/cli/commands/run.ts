@@ -3,6 +3,7 @@ import type { Argv } from 'yargs'
 import { isSizeName, runScenario, SIZES, type RunRequest, type SizeName } from '../../app/run.ts'
 import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
 import { ProgressPrinter } from '../progress.ts'
+import { textSummary } from '../summary.ts'
 
 interface RunArgs {
   scenario: string
@@ -22,6 +23,7 @@ interface RunArgs {
   uniform: boolean
   'backend-profile'?: string
   'backend-workers'?: string
+  budget?: string
 }
 
 function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
@@ -54,6 +56,7 @@ export function runCommand(yargs: Argv) {
       .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
       .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
       .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
+      .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
     async () => {},
   )
@@ -92,6 +95,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void): P
     spacing: argv.uniform ? 'uniform' : 'poisson',
     backendProfile: argv['backend-profile'],
     backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
+    budgetFile: argv.budget,
   }
   if (request.shape?.durationMs !== undefined && request.shape.durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
 
@@ -123,7 +127,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void): P
       `run ${outcome.status} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
       `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
       `${r.generatorSaturated ? 'warning: the load generator saturated; latencies include its own delays\n' : ''}` +
-      `run directory: ${displayPath(outcome.dir)}\n`,
+      `run directory: ${displayPath(outcome.dir)}\n\n${textSummary(outcome.analysis)}\n`,
     )
     return outcome.exitCode
   } finally {

@@ -1,0 +1,27 @@
+// The JSON Schema of budget files (`--budget file.json`); published as docs/budgets.schema.json
+// for editors (tests/analyze/budgets.test.ts keeps the two identical).
+export const BUDGET_FILE_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://lmsload.dev/schemas/budgets.schema.json',
+  title: 'lmsload budgets',
+  description: "Latency, error, throughput, check and dropped-arrival budgets. Targets: 'overall', an endpoint ('GET /api/courses/:id'), 'step:<name>', 'check:<label>'.",
+  type: 'object',
+  required: ['budgets'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    budgets: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'string',
+          pattern: '^\\s*([A-Za-z_][A-Za-z0-9_]*(\\.\\d+)?|p\\(\\s*\\d+(\\.\\d+)?\\s*\\))\\s*(<=|>=|<|>)\\s*-?\\d+(\\.\\d+)?\\s*[A-Za-z%/]*\\s*$',
+          examples: ['p95 < 800ms', 'p(99) <= 2s', 'errors < 1%', 'rps > 50', 'checks > 99%', 'dropped < 0.5%'],
+        },
+      },
+    },
+  },
+} as const

@@ -1,0 +1,31 @@
+import type { FindingRule } from './rule.ts'
+import { cacheTotals } from './cache.ts'
+import { clamp01, componentMs, endpointMs, pct } from './signals.ts'
+
+/** The cache hardly ever hits: off, too small, or keyed so requests never share entries. */
+export const cacheIneffective: FindingRule = {
+  id: 'cache-ineffective',
+  kind: 'cause',
+  detect(s) {
+    const t = cacheTotals(s)
+    const lookups = t.hit + t.miss + t.coalesced
+    let hitRatio: number | undefined
+    if (lookups >= 20) hitRatio = (t.hit + t.coalesced) / lookups
+    else if (s.metrics?.has('cache_hit_ratio') && (s.metrics.mean('cache_misses_per_s') ?? 0) >= 1) hitRatio = s.metrics.mean('cache_hit_ratio')
+    if (hitRatio === undefined || hitRatio >= 0.2) return undefined
+    const affected = t.endpoints.filter(({ c }) => c.miss > (c.hit + c.coalesced) * 4).map(({ e }) => e)
+    const spent = affected.reduce((sum, e) => sum + (componentMs(e, 'db') || endpointMs(e) * 0.5), 0)
+    const impact = clamp01((spent / Math.max(1, s.totalRequestMs)) * (1 - hitRatio))
+    return {
+      id: 'cache-ineffective',
+      severity: impact >= 0.25 ? 'critical' : 'warning',
+      title: `The cache hits only ${pct(hitRatio)} of lookups`,
+      explanation: `${pct(hitRatio)} of cache lookups hit (${lookups || 'many'} lookups): every page rebuilds from the database${affected.length ? `, on ${affected.slice(0, 3).map((e) => e.name).join(', ')}` : ''}. ` +
+        'A cache that is off, too small for the working set, or keyed per user makes every read a database read.',
+      evidence: { metric: 'server-timing cache / lms_cache_*', values: { hitRatio: Number(hitRatio.toFixed(3)), hits: t.hit, misses: t.miss }, endpoints: affected.map((e) => e.name) },
+      recommendation: 'Turn the cache on and size it to the working set (course pages, catalog pages, question definitions); key shared pages by course, not by user.',
+      confidence: lookups >= 20 ? 0.85 : 0.6,
+      impact,
+    }
+  },
+}

@@ -1,0 +1,34 @@
+import type { FindingRule } from './rule.ts'
+import { componentFinding, dominatedBy, fmtMs, pct } from './server-timing-share.ts'
+import { clamp01 } from './signals.ts'
+
+/** Requests wait for a database connection while the database itself is not the slow part. */
+export const poolSaturation: FindingRule = {
+  id: 'pool-saturation',
+  kind: 'cause',
+  detect(s) {
+    const endpoints = dominatedBy(s, 'pool', 2, 0.2)
+    const waiting = s.metrics?.mean('db_pool_waiting') ?? 0
+    const waitMs = s.metrics?.mean('db_pool_wait_mean_ms') ?? 0
+    if (endpoints.length > 0) {
+      return componentFinding(s, 'pool', endpoints, {
+        id: 'pool-saturation',
+        title: (top) => `Requests queue for a database connection (${top})`,
+        explain: (top, mean, share) => `${top.name} waits ${fmtMs(mean)} for a free connection (${pct(share)} of its latency)` +
+          `${waiting ? `; on average ${waiting.toFixed(1)} requests were waiting for the pool` : ''}: the pool is too small for the concurrency, and latency grows while the CPU idles.`,
+        recommendation: 'Size the connection pool to the concurrency the database can serve (e.g. --pool-size 16, or max_connections / instances), or put a pooler such as PgBouncer in front; keep transactions short so connections return quickly.',
+      })
+    }
+    if (waiting >= 1 && waitMs >= 5) {
+      const impact = clamp01(0.2 * Math.min(1, waitMs / 50))
+      return {
+        id: 'pool-saturation', severity: 'warning', title: 'Requests queue for a database connection',
+        explanation: `On average ${waiting.toFixed(1)} requests waited ${fmtMs(waitMs)} for a connection (lms_db_pool_*).`,
+        evidence: { metric: 'lms_db_pool_waiting', values: { waiting, waitMeanMs: waitMs }, endpoints: [] },
+        recommendation: 'Size the connection pool to the concurrency the database can serve, or add a pooler.',
+        confidence: 0.6, impact,
+      }
+    }
+    return undefined
+  },
+}

@@ -1,0 +1,26 @@
+import type { Finding } from '../analysis.ts'
+
+// When one cause explains another's symptom, the symptom's impact is discounted: blocking work
+// keeps the CPU busy; waiting writers hold pool connections; N+1 routes look like slow queries;
+// a stampede is a cache that misses in bursts.
+const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
+  ['event-loop-blocking', 'cpu-saturation', 0.4],
+  ['lock-contention', 'pool-saturation', 0.4],
+  ['n-plus-one', 'slow-query', 0.5],
+  ['cache-stampede', 'cache-ineffective', 0.3],
+  ['slow-query', 'cpu-saturation', 0.7],
+  ['connection-failures', 'error-burst', 0.7],
+]
+
+const SEVERITY = { critical: 0, warning: 1, info: 2 } as const
+
+/** Orders findings by impact (share of latency or trust they account for), most responsible first. */
+export function rank(findings: Finding[]): Finding[] {
+  const ids = new Set(findings.map((f) => f.id))
+  const adjusted = findings.map((f) => {
+    let impact = f.impact
+    for (const [cause, symptom, factor] of EXPLAINS) if (f.id === symptom && ids.has(cause)) impact *= factor
+    return { ...f, impact: Number(impact.toFixed(4)) }
+  })
+  return adjusted.sort((a, b) => b.impact - a.impact || SEVERITY[a.severity] - SEVERITY[b.severity] || a.id.localeCompare(b.id))
+}

@@ -1,0 +1,13 @@
+import type { Finding } from '../analysis.ts'
+import type { Signals } from './signals.ts'
+
+/**
+ * One bottleneck rule: a pure function from the run's signals to zero or one finding. Adding a
+ * cause is adding a file (Clinic.js Doctor keeps one analysis per signal the same way).
+ */
+export interface FindingRule {
+  id: string
+  /** Trust findings say how far the numbers can be believed, not what the server does. */
+  kind: 'cause' | 'trust'
+  detect(signals: Signals): Finding | undefined
+}

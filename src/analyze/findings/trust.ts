@@ -1,0 +1,58 @@
+import type { FindingRule } from './rule.ts'
+import { clamp01, pct } from './signals.ts'
+
+/** The load generator itself was the bottleneck: latencies include its own delays. */
+export const generatorSaturated: FindingRule = {
+  id: 'generator-saturated',
+  kind: 'trust',
+  detect(s) {
+    const elu = s.series.generator.eluMax.filter((v): v is number => v !== null)
+    const busy = elu.filter((v) => v >= 0.95).length
+    if (!s.generatorSaturated && busy < 3) return undefined
+    const share = busy / Math.max(1, elu.length)
+    return {
+      id: 'generator-saturated', severity: 'warning',
+      title: 'The load generator saturated: latencies include its own delays',
+      explanation: `A load worker's event loop was at least 95 % busy in ${busy} of ${elu.length} seconds; requests then leave late and the delay counts as latency. The server may be faster than these numbers say.`,
+      evidence: { metric: 'generator elu', values: { busySeconds: busy, share: Number(share.toFixed(3)) }, endpoints: [] },
+      recommendation: 'Give the generator more cores (--workers), run it on another machine (lmsload export k6), or lower the load; re-run before trusting the tail latencies.',
+      confidence: 0.9, impact: clamp01(0.5 * share),
+    }
+  },
+}
+
+/** Arrivals the generator could not start (maxLearners reached): the plan was not delivered. */
+export const droppedArrivals: FindingRule = {
+  id: 'dropped-arrivals',
+  kind: 'trust',
+  detect(s) {
+    const { planned, dropped } = s.arrivals
+    if (dropped === 0 || planned === 0) return undefined
+    const share = dropped / planned
+    return {
+      id: 'dropped-arrivals', severity: share >= 0.05 ? 'critical' : 'warning',
+      title: `${pct(share)} of planned arrivals were dropped`,
+      explanation: `${dropped} of ${planned} learners never started because the cap on concurrent learners was reached: the target saw less load than planned, so its latencies look better than the plan deserves.`,
+      evidence: { metric: 'arrivals dropped', values: { planned, dropped, share: Number(share.toFixed(4)) }, endpoints: [] },
+      recommendation: 'Raise maxLearners (--max-learners) if the generator has room, or treat the drop itself as the finding: the server was too slow to let learners finish.',
+      confidence: 1, impact: clamp01(share),
+    }
+  },
+}
+
+/** A closed model slows its own arrivals when the server slows, hiding queueing. */
+export const closedModelBias: FindingRule = {
+  id: 'closed-model-bias',
+  kind: 'trust',
+  detect(s) {
+    if (s.model !== 'closed') return undefined
+    return {
+      id: 'closed-model-bias', severity: 'info',
+      title: 'Closed model: a slower server received less load',
+      explanation: 'This run kept a fixed number of learners busy; when responses slowed, learners sent fewer requests, so queueing the real (open) traffic would meet is hidden from these latencies.',
+      evidence: { metric: 'model', values: {}, endpoints: [] },
+      recommendation: 'Use an arrival profile (open model) for latency budgets and capacity; keep closed runs for comparison.',
+      confidence: 1, impact: 0.02,
+    }
+  },
+}

@@ -1,0 +1,128 @@
+import { latencyHistogram, type Histogram } from '../../metrics/histogram.ts'
+import type { IntervalLine, LoggedHistogram, RecordedRun, ResourceLine } from '../../record/reader.ts'
+import type { Window } from '../analysis.ts'
+import { START_LAG_TAG } from '../../record/writer.ts'
+
+/** Everything the analyzer reads once from a run, accumulated in a single pass over latency.hlog. */
+export interface Collected {
+  seconds: number
+  /** Per endpoint name: merged latency over the run. */
+  latency: Map<string, Histogram>
+  /** Per endpoint name, per Server-Timing component: merged durations. */
+  timing: Map<string, Map<string, Histogram>>
+  steps: Map<string, Histogram>
+  startLag: Histogram
+  overall: Histogram
+  /** Per second, over all endpoints: p50/p95/p99 in ms (null without requests). */
+  perSecond: { p50: Array<number | null>; p95: Array<number | null>; p99: Array<number | null> }
+  perSecondEndpoint: Map<string, Array<number | null>>
+  /** Merged latency of all endpoints within each window. */
+  windowLatency: Histogram[]
+}
+
+/**
+ * Streams latency.hlog once. Lines of one second are written together, so the per-second overall
+ * histogram is finished when the second changes; nothing but merged histograms is kept.
+ */
+export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistogram>, seconds: number, windows: Array<Pick<Window, 'startSec' | 'endSec'>>): Collected {
+  const c: Collected = {
+    seconds,
+    latency: new Map(),
+    timing: new Map(),
+    steps: new Map(),
+    startLag: latencyHistogram(),
+    overall: latencyHistogram(),
+    perSecond: { p50: Array(seconds).fill(null), p95: Array(seconds).fill(null), p99: Array(seconds).fill(null) },
+    perSecondEndpoint: new Map(),
+    windowLatency: windows.map(() => latencyHistogram()),
+  }
+  const windowOf = (second: number) => windows.findIndex((w) => second >= w.startSec && second < w.endSec)
+  let current = -1
+  let secondHist = latencyHistogram()
+  const finishSecond = () => {
+    if (current >= 0 && current < seconds && secondHist.totalCount > 0) {
+      c.perSecond.p50[current] = secondHist.getValueAtPercentile(50) / 1000
+      c.perSecond.p95[current] = secondHist.getValueAtPercentile(95) / 1000
+      c.perSecond.p99[current] = secondHist.getValueAtPercentile(99) / 1000
+      const w = windowOf(current)
+      if (w >= 0) c.windowLatency[w]!.add(secondHist)
+    }
+    secondHist.reset()
+  }
+  for (const { tag, second, histogram } of lines) {
+    if (second !== current) {
+      finishSecond()
+      current = second
+    }
+    if (tag === START_LAG_TAG) {
+      c.startLag.add(histogram)
+      continue
+    }
+    const dot = tag.indexOf('.st.')
+    if (dot > 0) {
+      const name = run.endpoints.get(tag.slice(0, dot))
+      if (!name) continue
+      const component = tag.slice(dot + 4)
+      let byComponent = c.timing.get(name)
+      if (!byComponent) c.timing.set(name, (byComponent = new Map()))
+      const h = byComponent.get(component)
+      if (h) h.add(histogram)
+      else byComponent.set(component, histogram)
+      continue
+    }
+    const step = run.steps.get(tag)
+    if (step) {
+      const h = c.steps.get(step)
+      if (h) h.add(histogram)
+      else c.steps.set(step, histogram)
+      continue
+    }
+    const name = run.endpoints.get(tag)
+    if (!name) continue
+    const h = c.latency.get(name)
+    if (h) h.add(histogram)
+    else c.latency.set(name, histogram)
+    c.overall.add(histogram)
+    secondHist.add(histogram)
+    if (second >= 0 && second < seconds) {
+      let series = c.perSecondEndpoint.get(name)
+      if (!series) c.perSecondEndpoint.set(name, (series = Array(seconds).fill(null)))
+      series[second] = histogram.getValueAtPercentile(95) / 1000
+    }
+  }
+  finishSecond()
+  return c
+}
+
+/** Resources as series per second: source → metric → values (null where not sampled). */
+export function resourceSeries(lines: readonly ResourceLine[], seconds: number): Record<string, Record<string, Array<number | null>>> {
+  const out: Record<string, Record<string, Array<number | null>>> = {}
+  for (const line of lines) {
+    const t = Math.round(line.t)
+    if (t < 0 || t >= seconds) continue
+    const bySource = (out[line.source] ??= {})
+    for (const [metric, value] of Object.entries(line.metrics)) {
+      const series = (bySource[metric] ??= Array(seconds).fill(null))
+      series[t] = value
+    }
+  }
+  return out
+}
+
+/** Per route (Prometheus `route` label): run means of the route metrics of one source. */
+export function routeMeans(lines: readonly ResourceLine[], source: string): Record<string, Record<string, number>> {
+  const sums: Record<string, Record<string, { sum: number; n: number }>> = {}
+  for (const line of lines) {
+    if (line.source !== source || !line.routes || line.t < 0) continue
+    for (const [route, metrics] of Object.entries(line.routes)) {
+      for (const [m, v] of Object.entries(metrics)) {
+        const s = ((sums[route] ??= {})[m] ??= { sum: 0, n: 0 })
+        s.sum += v
+        s.n++
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([route, ms]) => [route, Object.fromEntries(Object.entries(ms).map(([m, s]) => [m, s.sum / s.n]))]))
+}
+
+export type { IntervalLine }

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { Ajv } from 'ajv'
+import { EXIT, UserError } from '../core/errors.ts'
+import { analyzeRun } from '../analyze/analyze.ts'
+import type { Analysis } from '../analyze/analysis.ts'
+import { BUDGET_FILE_SCHEMA } from '../analyze/budgets/schema.ts'
+import type { Budgets } from '../analyze/budgets/evaluate.ts'
+import { readLatencyLog, readRun } from '../record/reader.ts'
+
+const validateBudgetFile = new Ajv({ allErrors: false }).compile(BUDGET_FILE_SCHEMA)
+
+/** Reads a budget file (`--budget`): JSON checked against docs/budgets.schema.json. */
+export function loadBudgetFile(file: string): { budgets: Budgets; where: string } {
+  if (!existsSync(file)) throw new UserError('LMSLOAD_BUDGET', `--budget: ${file} does not exist`)
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new UserError('LMSLOAD_BUDGET', `${file}: not valid JSON: ${(error as Error).message}`)
+  }
+  if (!validateBudgetFile(data)) {
+    const e = validateBudgetFile.errors![0]!
+    const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)'
+    throw new UserError('LMSLOAD_BUDGET', `${file}: ${at} ${e.message}${e.keyword === 'pattern' ? ` (rules look like 'p95 < 800ms' or 'errors < 1%')` : ''}`)
+  }
+  return { budgets: (data as { budgets: Budgets }).budgets, where: file }
+}
+
+export interface AnalyzeOutcome {
+  analysis: Analysis
+  file: string
+  exitCode: number
+}
+
+/** `lmsload analyze`: a run directory in, analysis.json written beside it (atomically), exit 99 on failed budgets. */
+export function analyzeDir(dir: string, options: { budgetFile?: string; write?: boolean } = {}): AnalyzeOutcome {
+  const run = readRun(dir)
+  const budgetFile = options.budgetFile ? loadBudgetFile(options.budgetFile) : undefined
+  const analysis = analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString() })
+  const file = path.join(dir, 'analysis.json')
+  if (options.write !== false) {
+    try {
+      writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
+      renameSync(`${file}.tmp`, file)
+    } catch (error) {
+      throw new UserError('LMSLOAD_RUN_DIR', `${dir}: cannot write analysis.json: ${(error as Error).message}`)
+    }
+  }
+  return { analysis, file, exitCode: analysis.verdict.passed ? EXIT.ok : EXIT.gateFailed }
+}

@@ -1,0 +1,69 @@
+import { UserError } from './errors.ts'
+
+// Budget rules, close to k6 thresholds: 'p95 < 800ms', 'p(99) <= 2s', 'errors < 1%', 'rps > 50',
+// 'checks > 99%', 'dropped < 0.5%'. Parsed in one place so a scenario's rules are checked where
+// they are written and evaluated the same way after the run.
+
+export type BudgetMetric = 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'min' | 'mean' | 'errors' | 'rps' | 'checks' | 'dropped' | 'count'
+export type BudgetOp = '<' | '<=' | '>' | '>='
+
+export interface BudgetRule {
+  text: string
+  metric: BudgetMetric
+  op: BudgetOp
+  /** ms for latency metrics, a ratio (0..1) for errors/checks/dropped, a number otherwise. */
+  limit: number
+  unit: 'ms' | 'ratio' | 'per_s' | 'count'
+}
+
+const LATENCY: Record<string, BudgetMetric> = {
+  p50: 'p50', med: 'p50', median: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', 'p99.9': 'p999', p999: 'p999',
+  max: 'max', min: 'min', mean: 'mean', avg: 'mean',
+}
+const RATIOS: Record<string, BudgetMetric> = { errors: 'errors', error_rate: 'errors', checks: 'checks', dropped: 'dropped' }
+const OTHER: Record<string, BudgetMetric> = { rps: 'rps', throughput: 'rps', count: 'count', requests: 'count' }
+
+export const BUDGET_METRICS = [...Object.keys(LATENCY), 'p(N)', ...Object.keys(RATIOS), ...Object.keys(OTHER)]
+
+const RULE = /^\s*([a-z_][a-z0-9_]*(?:\.\d+)?|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*([a-z%/]*)\s*$/i
+
+/** Parses one rule; `where` names it for the error (file, target, index). */
+export function parseBudgetRule(text: string, where: string): BudgetRule {
+  const fail = (why: string): never => {
+    throw new UserError('LMSLOAD_BUDGET', `${where}: '${text}': ${why}`)
+  }
+  if (typeof text !== 'string') fail(`expected a rule like 'p95 < 800ms' or 'errors < 1%'`)
+  const m = RULE.exec(text)
+  if (!m) fail(`expected '<metric> <op> <value>', like 'p95 < 800ms' or 'errors < 1%'`)
+  let name = m![1]!.toLowerCase().replace(/\s+/g, '')
+  const op = m![2] as BudgetOp
+  const value = Number(m![3])
+  const unit = m![4]!.toLowerCase()
+  const k6 = /^p\((\d+(?:\.\d+)?)\)$/.exec(name)
+  if (k6) name = k6[1] === '99.9' ? 'p999' : `p${k6[1]}`
+  if (LATENCY[name]) {
+    const scale: Record<string, number> = { '': 1, ms: 1, s: 1000, us: 0.001 }
+    if (!(unit in scale)) fail(`latency needs a unit of us, ms or s, got '${unit}'`)
+    if (value < 0) fail('a latency cannot be negative')
+    return { text, metric: LATENCY[name]!, op, limit: value * scale[unit]!, unit: 'ms' }
+  }
+  if (RATIOS[name]) {
+    if (unit !== '%' && unit !== '') fail(`${name} is a share: write it as a percentage ('1%') or a fraction ('0.01'), got '${unit}'`)
+    const limit = unit === '%' ? value / 100 : value
+    if (limit < 0 || limit > 1) fail(`${name} must be between 0% and 100%`)
+    return { text, metric: RATIOS[name]!, op, limit, unit: 'ratio' }
+  }
+  if (OTHER[name]) {
+    if (unit !== '' && unit !== '/s') fail(`${name} takes a plain number${OTHER[name] === 'rps' ? " (or '/s')" : ''}, got '${unit}'`)
+    return { text, metric: OTHER[name]!, op, limit: value, unit: OTHER[name] === 'rps' ? 'per_s' : 'count' }
+  }
+  return fail(`unknown metric '${m![1]}' (expected one of: ${BUDGET_METRICS.join(', ')})`)
+}
+
+/** Whether a target is one the rule applies to: `dropped` is overall only; `check:` targets take `checks` only. */
+export function ruleFitsTarget(rule: BudgetRule, target: string): string | undefined {
+  if (rule.metric === 'dropped' && target !== 'overall') return `'dropped' applies to 'overall' only`
+  if (target.startsWith('check:') && rule.metric !== 'checks') return `a check target takes 'checks' rules only`
+  if (target.startsWith('step:') && (rule.metric === 'checks' || rule.metric === 'dropped')) return `a step target takes latency, errors, rps and count rules`
+  return undefined
+}
