@@ -1,6 +1,6 @@
 import type { FindingRule } from './rule.ts'
 import { cacheTotals } from './cache.ts'
-import { clamp01, componentMs, endpointMs, pct } from './signals.ts'
+import { clamp01, componentMs, endpointMs } from './signals.ts'
 
 /**
  * Many requests rebuild the same entry at once: the cache works between invalidations, but each
@@ -11,26 +11,28 @@ export const cacheStampede: FindingRule = {
   kind: 'cause',
   detect(s) {
     const t = cacheTotals(s)
-    const lookups = t.hit + t.miss + t.coalesced
-    if (lookups < 20) return undefined
-    const hitRatio = (t.hit + t.coalesced) / lookups
-    if (hitRatio < 0.2 || hitRatio > 0.97) return undefined
-    // Concurrent misses are coalesced when single-flight works; a stampede shows misses instead.
-    const misses = s.metrics?.values('cache_misses_per_s') ?? []
-    const burstSeconds = misses.filter((m) => m >= 5).length
-    const concurrentMisses = t.miss >= 10 && t.coalesced < t.miss * 0.1
-    if (!concurrentMisses || (misses.length > 0 && burstSeconds < 2)) return undefined
-    const affected = t.endpoints.filter(({ c }) => c.miss >= 5).map(({ e }) => e)
-    const missShare = t.miss / lookups
-    const spent = affected.reduce((sum, e) => sum + (componentMs(e, 'db') || endpointMs(e) * 0.5), 0)
-    const impact = clamp01((spent / Math.max(1, s.totalRequestMs)) * missShare + 0.1)
+    // A working cache misses about once per entry per lifetime, and concurrent misses are coalesced
+    // (single-flight). Dozens of rebuilds on a route that mostly hits, with nobody waiting on a
+    // rebuild in progress, mean entries vanish under load and every reader rebuilds its own copy.
+    const affected = t.endpoints
+      .filter(({ c }) => c.miss >= 10 && c.coalesced < 0.1 * c.miss && c.hit >= c.miss)
+      .sort((a, b) => b.c.miss - a.c.miss)
+    if (affected.length === 0) return undefined
+    const misses = affected.reduce((n, { c }) => n + c.miss, 0)
+    const lookups = affected.reduce((n, { c }) => n + c.hit + c.miss + c.coalesced, 0)
+    const coalesced = affected.reduce((n, { c }) => n + c.coalesced, 0)
+    const perSecond = s.metrics?.values('cache_misses_per_s') ?? []
+    const burstSeconds = perSecond.filter((m) => m >= 5).length
+    const spent = affected.reduce((sum, { e, c }) => sum + (componentMs(e, 'db') || endpointMs(e) * 0.5) * (c.miss / Math.max(1, c.hit + c.miss)), 0)
+    const impact = clamp01(spent / Math.max(1, s.totalRequestMs) + 0.1)
+    const top = affected[0]!.e
     return {
       id: 'cache-stampede',
       severity: impact >= 0.25 ? 'critical' : 'warning',
-      title: `Cache stampedes: ${t.miss} concurrent rebuilds${affected[0] ? ` on ${affected[0].name}` : ''}`,
-      explanation: `The cache hits ${pct(hitRatio)} of lookups, yet ${t.miss} requests missed and rebuilt entries themselves while only ${t.coalesced} waited for a rebuild in progress` +
-        `${burstSeconds ? `; misses came in bursts (${burstSeconds} seconds with 5 or more)` : ''}. Each invalidation sends every concurrent reader to the database at once.`,
-      evidence: { metric: 'server-timing cache / lms_cache_misses_total', values: { hitRatio: Number(hitRatio.toFixed(3)), misses: t.miss, coalesced: t.coalesced, burstSeconds }, endpoints: affected.map((e) => e.name) },
+      title: `Cache stampedes: ${misses} rebuilds on ${top.name}`,
+      explanation: `${top.name} mostly hits its cache, yet ${misses} of ${lookups} lookups missed and rebuilt the entry themselves while ${coalesced} waited for a rebuild in progress` +
+        `${burstSeconds ? `; misses came in bursts (${burstSeconds} seconds with 5 or more)` : ''}. Entries are invalidated under load and every concurrent reader goes to the database at once.`,
+      evidence: { metric: 'server-timing cache / lms_cache_misses_total', values: { misses, lookups, coalesced, burstSeconds, hitRatio: Number((1 - misses / Math.max(1, lookups)).toFixed(3)) }, endpoints: affected.map(({ e }) => e.name) },
       recommendation: 'Coalesce concurrent rebuilds of one key (single-flight, or lru-cache fetch()), serve the stale entry while one request rebuilds it, and invalidate only on real edits, not on a timer.',
       confidence: 0.75,
       impact,

@@ -17,14 +17,18 @@ export const eventLoopBlocking: FindingRule = {
     const lag = s.metrics?.values('event_loop_lag_p99_ms') ?? []
     if (lag.length < 3) return undefined
     const lagged = lag.filter((v) => v >= LAG_MS).length
-    const maxLag = Math.max(...lag)
-    if (lagged < 2 || maxLag < 80) return undefined
-    // The culprit: the route whose own (app) time is longest, from Server-Timing.
+    const maxLag = Math.max(...lag, ...(s.metrics?.values('event_loop_lag_max_ms') ?? []))
+    // A blocked loop also answers its own /metrics late: one sample may carry the whole block.
+    if (maxLag < 100 && lagged < 2) return undefined
+    // The culprit: the route whose own (app) time is longest, from Server-Timing. Its share may be
+    // small: under blocking, every route's latency is mostly queueing behind the culprit.
     const culprits = s.endpoints
-      .filter((e) => (e.serverTiming.app?.meanMs ?? 0) >= 10 && (e.serverTiming.app?.share ?? 0) >= 0.25)
+      .filter((e) => (e.serverTiming.app?.meanMs ?? 0) >= 10)
       .sort((a, b) => componentMs(b, 'app') - componentMs(a, 'app'))
     const appMs = culprits.reduce((t, e) => t + componentMs(e, 'app'), 0)
-    const queued = s.endpoints.reduce((t, e) => t + queueingMs(e), 0)
+    // While the loop is blocked, requests also sit on locks and connections held by requests that
+    // cannot run: those waits are this cause's, not the database's.
+    const queued = s.endpoints.reduce((t, e) => t + queueingMs(e) + componentMs(e, 'lock') + componentMs(e, 'pool'), 0)
     const withTiming = s.endpoints.some((e) => e.serverTiming.app)
     const impact = clamp01(withTiming ? (appMs + queued) / Math.max(1, s.totalRequestMs) : (0.5 * lagged) / lag.length)
     if (withTiming && culprits.length === 0 && impact < 0.1) return undefined

@@ -7,10 +7,12 @@ export const poolSaturation: FindingRule = {
   id: 'pool-saturation',
   kind: 'cause',
   detect(s) {
-    const endpoints = dominatedBy(s, 'pool', 2, 0.2)
+    // A right-sized pool has connections free: waits of a millisecond are already a queue.
+    const endpoints = dominatedBy(s, 'pool', 1, 0.1)
     const waiting = s.metrics?.mean('db_pool_waiting') ?? 0
     const waitMs = s.metrics?.mean('db_pool_wait_mean_ms') ?? 0
-    if (endpoints.length > 0) {
+    const pooled = s.endpoints.reduce((t, e) => t + (e.serverTiming.pool?.meanMs ?? 0) * e.count, 0)
+    if (endpoints.length > 0 && pooled >= 0.03 * s.totalRequestMs) {
       return componentFinding(s, 'pool', endpoints, {
         id: 'pool-saturation',
         title: (top) => `Requests queue for a database connection (${top})`,

@@ -5,6 +5,11 @@ import type { Finding } from '../analysis.ts'
 // a stampede is a cache that misses in bursts.
 const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
   ['event-loop-blocking', 'cpu-saturation', 0.4],
+  ['event-loop-blocking', 'lock-contention', 0.3],
+  ['event-loop-blocking', 'pool-saturation', 0.3],
+  ['event-loop-blocking', 'gc-pressure', 0.5],
+  ['slow-query', 'lock-contention', 0.3],
+  ['slow-query', 'pool-saturation', 0.5],
   ['lock-contention', 'pool-saturation', 0.4],
   ['n-plus-one', 'slow-query', 0.5],
   ['cache-stampede', 'cache-ineffective', 0.3],
