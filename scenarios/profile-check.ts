@@ -24,7 +24,7 @@ export const EXPECTED_FINDINGS: Record<string, { id: string; args?: string[] } |
 export default defineScenario<LmsData>({
   name: 'profile-check',
   description: 'A small exam opening with dashboards, course pages, answers and uploads: every bottleneck profile shows its signature.',
-  arrival: arrival.examSpike({ learners: 300, leadIn: '8s', jitter: '2s', stragglers: 0.1, stragglerWindow: '6s', after: '8s' }),
+  arrival: arrival.examSpike({ learners: 300, leadIn: '8s', jitter: '2s', stragglers: 0.1, stragglerWindow: '4s', after: '4s' }),
   setup: (ctx) => lmsSetup(ctx, { courses: 1, cohort: 5000 }),
   journeys: {
     'exam taker': {

@@ -89,7 +89,7 @@ export interface Behaviour {
   lockHoldMs: number
 }
 
-const SMALL_POOL = { postgres: 2, sqlite: 1 }
+const SMALL_POOL = { postgres: 1, sqlite: 1 }
 
 export function behaviourOf(config: BackendConfig): Behaviour {
   const p = config.profile

@@ -35,7 +35,7 @@ export const PROFILE_DOCS: Record<ProfileName, ProfileDoc> = {
     fix: 'create the indexes (start once with --profile healthy recreates them)',
   },
   'small-pool': {
-    summary: 'PostgreSQL pool of 2 connections; on SQLite a single serialised connection.',
+    summary: 'A database pool of one connection (PostgreSQL; on SQLite a single serialised connection thread).',
     moves: 'lms_db_pool_wait_seconds, lms_db_pool_waiting; latency rises while CPU stays low',
     fix: 'size the pool to the database (e.g. --pool-size 16) or add a pooler',
   },
