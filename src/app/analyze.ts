@@ -34,9 +34,12 @@ export interface AnalyzeOutcome {
 }
 
 /** `lmsload analyze`: a run directory in, analysis.json written beside it (atomically), exit 99 on failed budgets. */
-export function analyzeDir(dir: string, options: { budgetFile?: string; write?: boolean } = {}): AnalyzeOutcome {
+export function analyzeDir(dir: string, options: { budgetFile?: string; extraBudgets?: { budgets: Budgets; where: string }; write?: boolean } = {}): AnalyzeOutcome {
   const run = readRun(dir)
-  const budgetFile = options.budgetFile ? loadBudgetFile(options.budgetFile) : undefined
+  const loaded = options.budgetFile ? loadBudgetFile(options.budgetFile) : undefined
+  const budgetFile = loaded && options.extraBudgets
+    ? { budgets: { ...loaded.budgets, ...mergeRules(loaded.budgets, options.extraBudgets.budgets) }, where: `${loaded.where} + ${options.extraBudgets.where}` }
+    : loaded ?? options.extraBudgets
   const analysis = analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString() })
   const file = path.join(dir, 'analysis.json')
   if (options.write !== false) {
@@ -48,4 +51,17 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; write?: 
     }
   }
   return { analysis, file, exitCode: analysis.verdict.passed ? EXIT.ok : EXIT.gateFailed }
+}
+
+function mergeRules(a: Budgets, b: Budgets): Budgets {
+  const out: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(b)) out[k] = [...(a[k] ?? []), ...v]
+  return out
+}
+
+/** Writes analysis.json again (after a capacity section was added). */
+export function writeAnalysis(dir: string, analysis: Analysis): void {
+  const file = path.join(dir, 'analysis.json')
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
+  renameSync(`${file}.tmp`, file)
 }

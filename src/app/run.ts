@@ -9,7 +9,7 @@ import { runEngine, type EngineResult } from '../engine/coordinator.ts'
 import type { EngineConfig } from '../engine/config.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad, type LoadShape } from '../engine/shape.ts'
-import { FanoutSink } from '../metrics/interval.ts'
+import { FanoutSink, type EngineSink } from '../metrics/interval.ts'
 import { RUN_SCHEMA, type RunJson, type RunStatus } from '../record/run-json.ts'
 import { HostSampler, ProcessSampler } from '../record/samplers/proc.ts'
 import { PrometheusSampler } from '../record/samplers/prometheus.ts'
@@ -42,10 +42,14 @@ export interface RunRequest {
   backendWorkers?: number
   /** A budget file evaluated with the scenario's budgets. */
   budgetFile?: string
+  /** More budgets (a capacity SLO), evaluated with the scenario's. */
+  extraBudgets?: { budgets: Record<string, string[]>; where: string }
 }
 
 export interface RunHooks {
   signal: AbortSignal
+  /** Another subscriber to the engine's seconds (a live SLO watch). */
+  sink?: EngineSink
   onProgress?(progress: Progress): void
   /** Notable moments, one line each (backend started, run directory, warnings). */
   onNotice?(line: string): void
@@ -204,12 +208,12 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     recorder.start()
     let engine: EngineResult
     try {
-      engine = await runEngine(scenario, config, new FanoutSink(writer, progress), hooks.signal)
+      engine = await runEngine(scenario, config, new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : [])), hooks.signal)
     } finally {
       await recorder.stop()
     }
     const run = writer.finish(engine.status, engine)
-    const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile })
+    const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets })
     const exitCode = engine.status === 'aborted' ? EXIT.interrupted : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis }
   } finally {

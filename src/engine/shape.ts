@@ -2,6 +2,7 @@ import { UserError } from '../core/errors.ts'
 import type { ArrivalProfile } from '../scenario/arrival/profile.ts'
 import type { ConcurrencyProfile } from '../scenario/concurrency/index.ts'
 import { SIZES, type SizeName } from '../scenario/sizes.ts'
+import { arrival } from '../scenario/arrival/index.ts'
 import type { Scenario } from '../scenario/types.ts'
 
 /** Command-line reshaping of a scenario's load: --duration, then --size, then --scale. */
@@ -9,6 +10,8 @@ export interface LoadShape {
   scale?: number
   size?: SizeName
   durationMs?: number
+  /** Replace the scenario's arrivals with a staircase of steady rates (capacity ladder). */
+  ladder?: { from: number; to: number; steps: number; holdMs: number }
 }
 
 export interface ShapedLoad {
@@ -21,6 +24,12 @@ export interface ShapedLoad {
 
 /** The profile the run actually uses; main and every worker compute the same one. */
 export function shapeLoad(scenario: Scenario, shape: LoadShape): ShapedLoad {
+  if (shape.ladder) {
+    if (!scenario.arrival) throw new UserError('LMSLOAD_USAGE', `capacity ladder: scenario '${scenario.name}' uses a closed model; a ladder needs an open model (arrival.*)`)
+    const { from, to, steps, holdMs } = shape.ladder
+    const a = arrival.ladder({ from, to, steps, hold: `${Math.round(holdMs)}ms` })
+    return { arrival: a, concurrency: undefined, learners: a.expectedLearners(), durationMs: a.durationMs }
+  }
   if (scenario.arrival) {
     let a = scenario.arrival
     if (shape.durationMs !== undefined) a = a.withDurationMs(shape.durationMs)
@@ -37,4 +46,12 @@ export function shapeLoad(scenario: Scenario, shape: LoadShape): ShapedLoad {
   if (shape.size !== undefined) c = c.scaled(SIZES[shape.size] / Math.max(1, c.maxTarget))
   if (shape.scale !== undefined) c = c.scaled(shape.scale)
   return { arrival: undefined, concurrency: c, learners: c.maxTarget, durationMs: c.durationMs }
+}
+
+/** The highest arrival rate a profile reaches (learners per second). */
+export function peakRate(profile: ArrivalProfile): number {
+  let peak = 0
+  const steps = 2000
+  for (let i = 0; i < steps; i++) peak = Math.max(peak, profile.rateAt(((i + 0.5) / steps) * profile.durationMs))
+  return peak
 }

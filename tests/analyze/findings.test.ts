@@ -97,11 +97,11 @@ describe('finding rules', () => {
   })
 
   it('error-burst and connection-failures: HTTP errors from an onset second, and requests with no response', () => {
-    const failing = { name: 'POST /x', count: () => 20, latencies: (_t: number, n: number) => spread(n, 5, 6), errors: (t: number) => (t >= 20 ? { http: 10 } : {}) }
+    const failing = { name: 'POST /x', count: () => 20, latencies: (_t: number, n: number) => spread(n, 5, 6), errors: (t: number): Record<string, number> => (t >= 20 ? { http: 10 } : {}) }
     const f = findings({ endpoints: [fast, failing], resources: [idleTarget] })
     expect(f[0]!.id).toBe('error-burst')
     expect(f[0]!.evidence.window!.startSec).toBe(20)
-    const refused = { ...failing, errors: (t: number) => (t >= 20 ? { refused: 10 } : {}) }
+    const refused = { ...failing, errors: (t: number): Record<string, number> => (t >= 20 ? { refused: 10 } : {}) }
     expect(top({ endpoints: [fast, refused], resources: [idleTarget] })).toBe('connection-failures')
   })
 

@@ -32,7 +32,7 @@ describe('statistics from merged histograms', () => {
       seconds: 4,
       endpoints: [
         { name: 'GET /fast', count: () => 90, latencies: (_t, n) => spread(n, 1, 2) },
-        { name: 'POST /slow', count: () => 10, latencies: (_t, n) => spread(n, 100, 200), errors: (t) => (t === 3 ? { http: 2, timeout: 1 } : {}) },
+        { name: 'POST /slow', count: () => 10, latencies: (_t, n) => spread(n, 100, 200), errors: (t): Record<string, number> => (t === 3 ? { http: 2, timeout: 1 } : {}) },
       ],
     })
     expect(a.overall.count).toBe(400)

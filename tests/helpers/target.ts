@@ -11,7 +11,8 @@ export interface TestTarget {
   close(): Promise<void>
 }
 
-export async function startTarget(): Promise<TestTarget> {
+/** `extraDelayMs` slows every response: a planted regression. */
+export async function startTarget(options: { extraDelayMs?: number } = {}): Promise<TestTarget> {
   const hits = new Map<string, number>()
   const hanging = new Set<ServerResponse>()
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -21,7 +22,7 @@ export async function startTarget(): Promise<TestTarget> {
       hanging.add(res)
       return
     }
-    const delay = Number(url.searchParams.get('delay') ?? 0)
+    const delay = Number(url.searchParams.get('delay') ?? 0) + (options.extraDelayMs ?? 0)
     const reply = () => {
       res.setHeader('content-type', 'application/json')
       res.setHeader('server-timing', 'db;dur=0.8;desc="1 queries", cache;desc=hit, app;dur=0.3')

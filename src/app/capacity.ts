@@ -1,0 +1,180 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseBudgetRule, type BudgetRule } from '../core/budget-rule.ts'
+import { EXIT, UserError } from '../core/errors.ts'
+import { parseLoadCsv } from '../analyze/capacity/csv.ts'
+import { ladderCapacity, type LadderCapacity } from '../analyze/capacity/ladder.ts'
+import { planCapacity, type CapacityPlan } from '../analyze/capacity/plan.ts'
+import { searchScale, type SearchResult } from '../analyze/capacity/search.ts'
+import { fitUsl, type UslFit } from '../analyze/capacity/usl.ts'
+import { importScenario } from '../engine/load-scenario.ts'
+import { peakRate, shapeLoad } from '../engine/shape.ts'
+import { latencyHistogram } from '../metrics/histogram.ts'
+import type { EngineSink, IntervalRecord } from '../metrics/interval.ts'
+import { writeAnalysis } from './analyze.ts'
+import { runScenario, type RunHooks, type RunRequest } from './run.ts'
+
+const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
+
+/** An SLO like 'p95<800ms': a latency budget on the whole run. */
+export function parseSlo(text: string): BudgetRule {
+  const rule = parseBudgetRule(text, '--slo')
+  if (!LATENCY_METRICS.has(rule.metric) || (rule.op !== '<' && rule.op !== '<=')) {
+    throw new UserError('LMSLOAD_USAGE', `--slo: expected a latency ceiling like 'p95<800ms', got '${text}'`)
+  }
+  return rule
+}
+
+/** `lmsload capacity fit`: the USL on a CSV of load and throughput. */
+export function fitCsv(file: string): UslFit {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UserError('LMSLOAD_CSV', `--input: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  }
+  return fitUsl(parseLoadCsv(text, file))
+}
+
+export interface PlanOptions {
+  currentPeak?: number
+  growthPerYear?: number
+}
+
+export interface LadderRequest extends Omit<RunRequest, 'shape'> {
+  slo: string
+  errorBudget: number
+  from?: number
+  to?: number
+  steps: number
+  holdMs: number
+  plan: PlanOptions
+}
+
+export interface LadderOutcome {
+  dir: string
+  capacity: LadderCapacity
+  plan: CapacityPlan | null
+  exitCode: number
+}
+
+/**
+ * Watches each second's p95 and error rate and stops the ladder once the SLO has been broken for
+ * a third of a step: higher steps would only measure a queue.
+ */
+class SloWatch implements EngineSink {
+  private broken = 0
+  private readonly slo: BudgetRule
+  private readonly errorBudget: number
+  private readonly limitSeconds: number
+  private readonly stop: () => void
+  constructor(slo: BudgetRule, errorBudget: number, limitSeconds: number, stop: () => void) {
+    this.slo = slo
+    this.errorBudget = errorBudget
+    this.limitSeconds = limitSeconds
+    this.stop = stop
+  }
+  start(): void {}
+  event(): void {}
+  interval(record: IntervalRecord): void {
+    const all = latencyHistogram()
+    let count = 0
+    let errors = 0
+    for (const e of record.endpoints.values()) {
+      all.add(e.latency)
+      count += e.count
+      errors += e.count - e.ok
+    }
+    if (count === 0) return
+    const p = this.slo.metric === 'mean' ? all.mean : this.slo.metric === 'max' ? all.maxValue : all.getValueAtPercentile(this.slo.metric === 'p999' ? 99.9 : Number(this.slo.metric.slice(1)))
+    const bad = p / 1000 > this.slo.limit || errors / count > this.errorBudget
+    this.broken = bad ? this.broken + 1 : 0
+    if (this.broken >= this.limitSeconds) this.stop()
+  }
+}
+
+/** Ladder mode: steady steps of the scenario's journey mix until the SLO breaks; per step, the USL and the knee. */
+export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promise<LadderOutcome> {
+  const slo = parseSlo(req.slo)
+  const scenario = await importScenario(req.scenarioFile)
+  if (!scenario.arrival) throw new UserError('LMSLOAD_USAGE', `capacity ladder: scenario '${scenario.name}' uses a closed model; a ladder needs an open model (arrival.*)`)
+  const peak = peakRate(shapeLoad(scenario, {}).arrival!)
+  const to = req.to ?? Math.max(2, Math.ceil(peak * 2))
+  const from = req.from ?? Math.max(0.5, to / req.steps)
+  if (!(to > from)) throw new UserError('LMSLOAD_USAGE', `capacity ladder: --to (${to}) must be above --from (${from})`)
+  const own = new AbortController()
+  const signal = AbortSignal.any([hooks.signal, own.signal])
+  const watch = new SloWatch(slo, req.errorBudget, Math.max(5, Math.round(req.holdMs / 3000)), () => {
+    hooks.onNotice?.('the SLO broke for a third of a step: stopping the ladder')
+    own.abort('slo-broken')
+  })
+  const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } } }, { ...hooks, signal, sink: watch })
+  const capacity = ladderCapacity(outcome.analysis, slo, req.errorBudget)
+  const plan = capacity.capacity ? planCapacity(capacity.capacity.concurrentLearners, 'concurrent learners', req.plan) : null
+  outcome.analysis.capacity = { ...capacity, plan }
+  writeAnalysis(outcome.dir, outcome.analysis)
+  const interrupted = hooks.signal.aborted
+  return { dir: outcome.dir, capacity, plan, exitCode: interrupted ? EXIT.interrupted : capacity.capacity ? EXIT.ok : EXIT.gateFailed }
+}
+
+export interface SearchRequest extends Omit<RunRequest, 'shape' | 'out'> {
+  slo: string
+  errorBudget: number
+  start: number
+  precision: number
+  maxTrials: number
+  durationMs?: number
+  out: string
+  plan: PlanOptions
+}
+
+export interface TrialEvidence {
+  learners: number
+  dir: string
+  p95Ms: number | null
+  errorRate: number
+  failedBudgets: string[]
+  topFinding: string | null
+}
+
+export interface SearchOutcome {
+  dir: string
+  result: SearchResult<TrialEvidence>
+  scenarioLearners: number
+  bestLearners: number | null
+  plan: CapacityPlan | null
+  exitCode: number
+}
+
+/**
+ * Search mode: the largest --scale of a (spiky) scenario that keeps its budgets and the SLO, by
+ * doubling then bisection over short trials; each trial keeps its run directory as evidence.
+ */
+export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promise<SearchOutcome> {
+  const slo = parseSlo(req.slo)
+  const scenario = await importScenario(req.scenarioFile)
+  const learners = shapeLoad(scenario, req.durationMs !== undefined ? { durationMs: req.durationMs } : {}).learners
+  mkdirSync(req.out, { recursive: true })
+  let n = 0
+  const result = await searchScale<TrialEvidence>(async (scale) => {
+    if (hooks.signal.aborted) return { passed: false, evidence: { learners: 0, dir: '', p95Ms: null, errorRate: 0, failedBudgets: ['interrupted'], topFinding: null } }
+    n++
+    const dir = path.join(req.out, `trial-${n}-scale-${scale.toFixed(3)}`)
+    hooks.onNotice?.(`trial ${n}: scale ${scale.toFixed(3)} (${Math.round(learners * scale)} learners)`)
+    const outcome = await runScenario({
+      ...req, out: dir,
+      shape: { scale, ...(req.durationMs !== undefined ? { durationMs: req.durationMs } : {}) },
+      extraBudgets: { budgets: { overall: [slo.text, `errors <= ${(req.errorBudget * 100).toFixed(3)}%`] }, where: '--slo' },
+    }, hooks)
+    const a = outcome.analysis
+    const evidence: TrialEvidence = {
+      learners: a.arrivals.started, dir, p95Ms: a.overall.latencyMs?.p95 ?? null, errorRate: a.overall.errorRate,
+      failedBudgets: a.budgets.filter((b) => !b.passed).map((b) => `${b.target}: ${b.rule}`), topFinding: a.findings[0]?.id ?? null,
+    }
+    return { passed: a.verdict.passed && outcome.status === 'completed', evidence }
+  }, { start: req.start, precision: req.precision, maxTrials: req.maxTrials, minScale: 0.001 })
+  const bestLearners = result.bestScale === null ? null : Math.round(learners * result.bestScale)
+  const plan = bestLearners !== null ? planCapacity(bestLearners, `learners in one ${scenario.name}`, req.plan) : null
+  writeFileSync(path.join(req.out, 'capacity.json'), `${JSON.stringify({ schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan }, null, 2)}\n`)
+  return { dir: req.out, result, scenarioLearners: learners, bestLearners, plan, exitCode: hooks.signal.aborted ? EXIT.interrupted : bestLearners !== null ? EXIT.ok : EXIT.gateFailed }
+}

@@ -1,0 +1,19 @@
+import { renameSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { compareAnalyses, type Comparison } from '../analyze/compare/compare.ts'
+import { EXIT, UserError } from '../core/errors.ts'
+import { analyzeDir } from './analyze.ts'
+
+export type { Comparison }
+
+/** `lmsload compare`: both runs analysed, compared, comparison.json written into the candidate; exit 99 on a regression. */
+export function compareDirs(baselineDir: string, candidateDir: string, options: { maxRegression: number }): { comparison: Comparison; exitCode: number } {
+  if (path.resolve(baselineDir) === path.resolve(candidateDir)) throw new UserError('LMSLOAD_USAGE', 'compare: the baseline and the candidate are the same run directory')
+  const baseline = analyzeDir(baselineDir, { write: false }).analysis
+  const candidate = analyzeDir(candidateDir, { write: false }).analysis
+  const comparison = compareAnalyses(baseline, candidate, options)
+  const file = path.join(candidateDir, 'comparison.json')
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(comparison, null, 2)}\n`)
+  renameSync(`${file}.tmp`, file)
+  return { comparison, exitCode: comparison.passed ? EXIT.ok : EXIT.gateFailed }
+}

@@ -1,0 +1,160 @@
+import path from 'node:path'
+import type { Argv } from 'yargs'
+import { capacityLadder, capacitySearch, fitCsv } from '../../app/capacity.ts'
+import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
+import { ProgressPrinter } from '../progress.ts'
+
+interface CapacityArgs {
+  scenario: string
+  input?: string
+  format: string
+  slo?: string
+  mode: string
+  'error-budget': string
+  from?: string
+  to?: string
+  steps: string
+  hold: string
+  start: string
+  precision: string
+  'max-trials': string
+  duration?: string
+  'current-peak'?: string
+  growth?: string
+  target?: string
+  'allow-remote': boolean
+  workers?: string
+  out?: string
+  seed?: string
+  'backend-profile'?: string
+  quiet: boolean
+}
+
+function num(flag: string, text: string | undefined, { min = 0, integer = false } = {}): number | undefined {
+  if (text === undefined) return undefined
+  const v = Number(text)
+  if (text.trim() === '' || !Number.isFinite(v) || v <= min || (integer && !Number.isInteger(v))) {
+    throw new UserError('LMSLOAD_USAGE', `--${flag}: expected ${integer ? 'a whole number' : 'a number'} above ${min}, got '${text}'`)
+  }
+  return v
+}
+
+/** '20%' or '0.2' → 0.2 */
+function share(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text)
+  if (!m) throw new UserError('LMSLOAD_USAGE', `--${flag}: expected a percentage like '20%' or a fraction like '0.2', got '${text}'`)
+  return m[2] ? Number(m[1]) / 100 : Number(m[1])
+}
+
+const fmt = (x: number, digits = 4) => (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(digits)).toString())
+
+export function capacityCommand(yargs: Argv) {
+  return yargs.command<CapacityArgs>(
+    'capacity <scenario>',
+    "how many learners fit under an SLO: 'capacity <scenario.ts> --slo p95<800ms' runs a ladder or a search; 'capacity fit --input data.csv' fits the USL",
+    (y) => y
+      .positional('scenario', { type: 'string', describe: "scenario file, or 'fit' to fit the USL to a CSV of N,X" })
+      .option('input', { type: 'string', describe: "with 'fit': CSV with a header row N,X (load, throughput)" })
+      .option('format', { type: 'string', default: 'text', describe: 'text or json' })
+      .option('slo', { type: 'string', describe: "latency objective, e.g. 'p95<800ms'" })
+      .option('mode', { type: 'string', default: 'ladder', describe: 'ladder (steady steps of the journey mix) or search (largest --scale of the scenario)' })
+      .option('error-budget', { type: 'string', default: '1%', describe: 'largest error rate that still counts as meeting the SLO' })
+      .option('from', { type: 'string', describe: 'ladder: first step, learners arriving per second (default: top / steps)' })
+      .option('to', { type: 'string', describe: "ladder: last step (default: twice the scenario's peak rate)" })
+      .option('steps', { type: 'string', default: '6', describe: 'ladder: number of steps' })
+      .option('hold', { type: 'string', default: '30s', describe: 'ladder: how long each step holds its rate' })
+      .option('start', { type: 'string', default: '1', describe: 'search: first --scale tried' })
+      .option('precision', { type: 'string', default: '10%', describe: 'search: stop when pass and fail are this close' })
+      .option('max-trials', { type: 'string', default: '8', describe: 'search: at most this many runs' })
+      .option('duration', { type: 'string', describe: 'search: run each trial over this length' })
+      .option('current-peak', { type: 'string', describe: "today's peak in the same unit (concurrent learners for a ladder, learners for a search)" })
+      .option('growth', { type: 'string', describe: "yearly growth of the peak, e.g. '25%'" })
+      .option('target', { type: 'string', describe: 'LMS under test (default: the bundled reference backend)' })
+      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target off loopback' })
+      .option('workers', { type: 'string', describe: 'load worker threads' })
+      .option('out', { type: 'string', describe: 'run directory (ladder) or directory of trials (search)' })
+      .option('seed', { type: 'string', describe: 'random seed' })
+      .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
+    async () => {},
+  )
+}
+
+export async function executeCapacity(argv: CapacityArgs): Promise<number> {
+  if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
+  if (argv.scenario === 'fit') {
+    if (!argv.input) throw new UserError('LMSLOAD_USAGE', "capacity fit: --input data.csv is required (a header row N,X and at least 4 rows)")
+    const fit = fitCsv(argv.input)
+    if (argv.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ lambda: fit.lambda, sigma: fit.sigma, kappa: fit.kappa, r2: fit.r2, peakN: fit.peakN, peakX: fit.peakX }, null, 2)}\n`)
+    } else {
+      process.stdout.write(`USL fit of ${fit.points} points: λ = ${fmt(fit.lambda)} per unit of load, σ = ${fmt(fit.sigma)} (contention), κ = ${fmt(fit.kappa)} (coherency), R² = ${fit.r2.toFixed(4)}\n`)
+      process.stdout.write(fit.contentionLimited
+        ? `κ is 0: no retrograde region; the system is contention-limited (Amdahl), throughput approaches λ/σ = ${fmt(fit.lambda / Math.max(fit.sigma, 1e-12))}\n`
+        : `peak throughput ${fmt(fit.peakX!)} at N* = ${fmt(fit.peakN!)}; beyond it, more load lowers throughput\n`)
+    }
+    return 0
+  }
+  if (!argv.slo) throw new UserError('LMSLOAD_USAGE', "capacity: --slo is required, e.g. --slo 'p95<800ms'")
+  if (argv.mode !== 'ladder' && argv.mode !== 'search') throw new UserError('LMSLOAD_USAGE', `--mode: expected ladder or search, got '${argv.mode}'`)
+  const plan = { currentPeak: num('current-peak', argv['current-peak']), growthPerYear: share('growth', argv.growth) }
+  const errorBudget = share('error-budget', argv['error-budget'])!
+  const printer = new ProgressPrinter(process.stderr)
+  const controller = new AbortController()
+  const onSignal = () => controller.abort('SIGINT')
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const hooks = {
+    signal: controller.signal,
+    onProgress: argv.quiet ? undefined : (p: Parameters<ProgressPrinter['update']>[0]) => printer.update(p),
+    onNotice: (line: string) => {
+      printer.clear()
+      process.stderr.write(`${line}\n`)
+    },
+  }
+  const common = {
+    scenarioFile: argv.scenario, target: argv.target, allowRemote: argv['allow-remote'], workers: num('workers', argv.workers, { integer: true }),
+    seed: argv.seed === undefined ? undefined : num('seed', argv.seed, { min: -1, integer: true }), backendProfile: argv['backend-profile'],
+  }
+  try {
+    if (argv.mode === 'ladder') {
+      const o = await capacityLadder({
+        ...common, out: argv.out, slo: argv.slo, errorBudget, from: num('from', argv.from), to: num('to', argv.to),
+        steps: num('steps', argv.steps, { min: 1, integer: true })!, holdMs: parseDurationMs(argv.hold, '--hold'), plan,
+      }, hooks)
+      printer.clear()
+      if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.capacity, plan: o.plan }, null, 2)}\n`)
+      else {
+        const lines = [`capacity ladder (${o.capacity.slo.rule}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.capacity.steps.length} steady steps`]
+        for (const s of o.capacity.steps) {
+          lines.push(`  ${s.arrivalRatePerSec.toFixed(1).padStart(7)} arrivals/s  ${s.throughputPerSec.toFixed(1).padStart(8)} req/s  in flight ${s.concurrency.toFixed(1).padStart(6)}  learners ${Math.round(s.activeLearners).toString().padStart(6)}  p95 ${(s.latencyMs?.p95 ?? 0).toFixed(1).padStart(8)} ms  errors ${(100 * s.errorRate).toFixed(2)} %  ${s.meetsSlo ? 'meets SLO' : 'BREAKS SLO'}`)
+        }
+        if (o.capacity.usl) lines.push(`USL over requests in flight: λ = ${fmt(o.capacity.usl.lambda)}, σ = ${fmt(o.capacity.usl.sigma)}, κ = ${fmt(o.capacity.usl.kappa)}, R² = ${o.capacity.usl.r2.toFixed(3)}${o.capacity.usl.peakN ? `; peak ${fmt(o.capacity.usl.peakX!)} req/s at N* = ${fmt(o.capacity.usl.peakN)}` : '; contention-limited (no peak)'}`)
+        if (o.capacity.knee) lines.push(`knee: latency bends up after ${o.capacity.knee.throughputPerSec.toFixed(1)} req/s (p95 ${o.capacity.knee.p95Ms.toFixed(0)} ms)`)
+        lines.push(o.capacity.capacity ? (o.plan?.sentence ?? '') : 'no step met the SLO: capacity is below the first step')
+        lines.push(`run directory: ${displayPath(o.dir)}`)
+        process.stdout.write(`${lines.join('\n')}\n`)
+      }
+      return o.exitCode
+    }
+    const out = path.resolve(argv.out ?? path.join('reports', 'capacity', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-search`))
+    const o = await capacitySearch({
+      ...common, out, slo: argv.slo, errorBudget, start: num('start', argv.start)!, precision: 1 + share('precision', argv.precision)!,
+      maxTrials: num('max-trials', argv['max-trials'], { min: 1, integer: true })!, durationMs: argv.duration ? parseDurationMs(argv.duration, '--duration') : undefined, plan,
+    }, hooks)
+    printer.clear()
+    if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.result, scenarioLearners: o.scenarioLearners, bestLearners: o.bestLearners, plan: o.plan }, null, 2)}\n`)
+    else {
+      const lines = [`capacity search (${argv.slo}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.result.trials.length} trials`]
+      for (const t of o.result.trials) lines.push(`  scale ${t.scale.toFixed(3)}  ${String(t.evidence.learners).padStart(6)} learners  p95 ${t.evidence.p95Ms?.toFixed(0) ?? '–'} ms  ${t.passed ? 'kept the budgets' : `FAILED ${t.evidence.failedBudgets.slice(0, 2).join('; ')}`}${t.evidence.topFinding ? `  (first finding: ${t.evidence.topFinding})` : ''}`)
+      lines.push(o.bestLearners !== null ? (o.plan?.sentence ?? '') : 'even the smallest trial broke a budget')
+      lines.push(`trials and capacity.json in ${displayPath(o.dir)}`)
+      process.stdout.write(`${lines.join('\n')}\n`)
+    }
+    return o.exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
