@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   budgetFile?: { budgets: Budgets; where: string }
   /** Injected so the analyzer stays a pure function of its inputs. */
   generatedAt: string
+  /** Shortest plateau called steady (default 10 s; a capacity ladder passes half its hold). */
+  minSteadySec?: number
 }
 
 type EndpointCounts = IntervalLine['endpoints'][string]
@@ -49,7 +51,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
 
   // Phases are found in the load the generator applied: arrivals (open) or active learners (closed).
   const load = run.run.scenario.model === 'closed' ? series.active : series.arrivalsStarted
-  const segments = findWindows(load)
+  const segments = findWindows(load, options.minSteadySec)
   const collected = collectHistograms(run, histograms, seconds, segments)
   series.p50 = collected.perSecond.p50
   series.p95 = collected.perSecond.p95

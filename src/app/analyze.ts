@@ -34,13 +34,13 @@ export interface AnalyzeOutcome {
 }
 
 /** `lmsload analyze`: a run directory in, analysis.json written beside it (atomically), exit 99 on failed budgets. */
-export function analyzeDir(dir: string, options: { budgetFile?: string; extraBudgets?: { budgets: Budgets; where: string }; write?: boolean } = {}): AnalyzeOutcome {
+export function analyzeDir(dir: string, options: { budgetFile?: string; extraBudgets?: { budgets: Budgets; where: string }; write?: boolean; minSteadySec?: number } = {}): AnalyzeOutcome {
   const run = readRun(dir)
   const loaded = options.budgetFile ? loadBudgetFile(options.budgetFile) : undefined
   const budgetFile = loaded && options.extraBudgets
     ? { budgets: { ...loaded.budgets, ...mergeRules(loaded.budgets, options.extraBudgets.budgets) }, where: `${loaded.where} + ${options.extraBudgets.where}` }
     : loaded ?? options.extraBudgets
-  const analysis = analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString() })
+  const analysis = analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString(), minSteadySec: options.minSteadySec })
   const file = path.join(dir, 'analysis.json')
   if (options.write !== false) {
     try {

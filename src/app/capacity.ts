@@ -11,7 +11,7 @@ import { importScenario } from '../engine/load-scenario.ts'
 import { peakRate, shapeLoad } from '../engine/shape.ts'
 import { latencyHistogram } from '../metrics/histogram.ts'
 import type { EngineSink, IntervalRecord } from '../metrics/interval.ts'
-import { writeAnalysis } from './analyze.ts'
+import { analyzeDir, writeAnalysis } from './analyze.ts'
 import { runScenario, type RunHooks, type RunRequest } from './run.ts'
 
 const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
@@ -109,10 +109,12 @@ export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promi
     own.abort('slo-broken')
   })
   const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } } }, { ...hooks, signal, sink: watch })
-  const capacity = ladderCapacity(outcome.analysis, slo, req.errorBudget)
+  // Steps are plateaus of their own length: look for them with half a hold as the shortest one.
+  const analysis = analyzeDir(outcome.dir, { write: false, budgetFile: req.budgetFile, minSteadySec: Math.max(3, Math.floor(req.holdMs / 2000)) }).analysis
+  const capacity = ladderCapacity(analysis, slo, req.errorBudget)
   const plan = capacity.capacity ? planCapacity(capacity.capacity.concurrentLearners, 'concurrent learners', req.plan) : null
-  outcome.analysis.capacity = { ...capacity, plan }
-  writeAnalysis(outcome.dir, outcome.analysis)
+  analysis.capacity = { ...capacity, plan }
+  writeAnalysis(outcome.dir, analysis)
   const interrupted = hooks.signal.aborted
   return { dir: outcome.dir, capacity, plan, exitCode: interrupted ? EXIT.interrupted : capacity.capacity ? EXIT.ok : EXIT.gateFailed }
 }

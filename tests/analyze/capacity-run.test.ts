@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { capacityLadder, capacitySearch } from '../../src/app/capacity.ts'
+import { startLimitedTarget } from '../helpers/limited-target.ts'
+import { writeScenario } from '../helpers/target.ts'
+
+// Two requests at a time, 20 ms each: the target's capacity is exactly 100 requests per second.
+let target: Awaited<ReturnType<typeof startLimitedTarget>>
+beforeAll(async () => {
+  target = await startLimitedTarget(2, 20)
+})
+afterAll(async () => {
+  await target?.close()
+})
+
+const scenario = (rate: number) => writeScenario(`
+  import { defineScenario, arrival } from 'lmsload'
+  export default defineScenario({
+    name: 'limited', arrival: arrival.constant({ rate: ${rate}, duration: '4s' }),
+    journeys: { one: { weight: 1, run: async (l) => { await l.get('/') } } },
+    options: { gracefulStop: '3s' },
+  })`)
+const hooks = () => ({ signal: new AbortController().signal })
+const dir = (name: string) => path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-cap-')), name)
+
+describe('capacity against a target with a known limit (100 req/s)', () => {
+  it('ladder: the steps below the limit meet the SLO, the ones above break it', async () => {
+    const o = await capacityLadder({
+      scenarioFile: scenario(40), target: target.url, workers: 1, out: dir('ladder'),
+      slo: 'p95<100ms', errorBudget: 0.01, from: 30, to: 150, steps: 5, holdMs: 6000, plan: { currentPeak: 1, growthPerYear: 0.2 },
+    }, hooks())
+    const steps = o.capacity.steps
+    expect(steps.length).toBeGreaterThanOrEqual(3)
+    for (const s of steps) {
+      if (s.arrivalRatePerSec < 75) expect(s.meetsSlo, `step at ${s.arrivalRatePerSec}/s`).toBe(true)
+      if (s.arrivalRatePerSec > 115) expect(s.meetsSlo, `step at ${s.arrivalRatePerSec}/s`).toBe(false)
+    }
+    expect(o.capacity.capacity!.throughputPerSec).toBeGreaterThan(55)
+    expect(o.capacity.capacity!.throughputPerSec).toBeLessThan(105)
+    expect(o.plan!.sentence).toMatch(/^The platform takes/)
+    // The capacity is written into the run's analysis.json.
+    const analysis = JSON.parse(readFileSync(path.join(o.dir, 'analysis.json'), 'utf8'))
+    expect(analysis.capacity.mode).toBe('ladder')
+  })
+
+  it('search: the largest scale of a 50/s scenario that keeps p95 under 200 ms brackets the limit (scale ≈ 2)', async () => {
+    const o = await capacitySearch({
+      scenarioFile: scenario(50), target: target.url, workers: 1, out: dir('search'),
+      slo: 'p95<200ms', errorBudget: 0.01, start: 1, precision: 1.15, maxTrials: 8, plan: {},
+    }, hooks())
+    expect(o.result.bestScale!).toBeGreaterThan(1.2)
+    expect(o.result.bestScale!).toBeLessThan(2.4)
+    expect(o.result.failedScale!).toBeGreaterThan(o.result.bestScale!)
+    expect(o.result.trials.every((t) => t.evidence.dir !== '')).toBe(true)
+    const saved = JSON.parse(readFileSync(path.join(o.dir, 'capacity.json'), 'utf8'))
+    expect(saved).toMatchObject({ schema: 'lmsload.capacity/1', mode: 'search', bestLearners: o.bestLearners })
+  })
+})
