@@ -86,6 +86,15 @@ export function fitUsl(points: readonly LoadPoint[]): UslFit {
       best = result.parameterValues
     }
   }
+  // Occam: keep κ only when it improves the fit significantly (an F-test for one extra
+  // parameter at 5 %); otherwise a tiny κ would invent a far-away peak the data does not show.
+  const amdahl = levenbergMarquardt(data, model, {
+    initialValues: [best[0]!, best[1]!, 0], jacobianFunction: jacobian, minValues: [1e-12, 0, 0], maxValues: [1e12, 1, 0],
+    maxIterations: 2000, errorTolerance: 1e-14, improvementThreshold: 1e-6, damping: 1e-3,
+  }).parameterValues
+  const dof = scaled.length - 3
+  const f = dof > 0 && bestError > 0 ? (sse(amdahl, scaled) - bestError) / (bestError / dof) : Infinity
+  if (f < fCritical(dof)) best = amdahl
   const lambda = best[0]! * scale
   const sigma = best[1]!
   const kappa = best[2]! < 1e-12 ? 0 : best[2]!
@@ -99,4 +108,11 @@ export function fitUsl(points: readonly LoadPoint[]): UslFit {
     peakN, peakX: peakN === null ? null : uslThroughput({ lambda, sigma, kappa }, peakN),
     contentionLimited, points: points.length,
   }
+}
+
+// Upper 5 % points of F(1, d), d = 1…30 (standard F tables); 3.84 beyond.
+const F_1_D = [161.4, 18.51, 10.13, 7.71, 6.61, 5.99, 5.59, 5.32, 5.12, 4.96, 4.84, 4.75, 4.67, 4.6, 4.54, 4.49, 4.45, 4.41, 4.38, 4.35, 4.32, 4.3, 4.28, 4.26, 4.24, 4.23, 4.21, 4.2, 4.18, 4.17]
+
+function fCritical(dof: number): number {
+  return dof >= 1 && dof <= 30 ? F_1_D[dof - 1]! : dof > 30 ? 3.84 : Infinity
 }
