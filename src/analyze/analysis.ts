@@ -68,6 +68,8 @@ export interface BudgetResult {
   /** Headroom as a share of the limit: positive when passing, negative when failing. */
   margin: number | null
   source: 'scenario' | 'file'
+  /** Why the budget could not be measured (a target the run never saw). */
+  problem?: string
 }
 
 export type Severity = 'critical' | 'warning' | 'info'

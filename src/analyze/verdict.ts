@@ -15,7 +15,10 @@ export function verdictOf(a: Analysis): Analysis['verdict'] {
   const parts: string[] = []
   if (a.budgets.length === 0) parts.push('No budgets were set')
   else if (failed.length === 0) parts.push(`All ${a.budgets.length} budgets were met`)
-  else {
+  else if (failed.some((b) => b.problem)) {
+    const unseen = [...new Set(failed.filter((b) => b.problem).map((b) => b.target))]
+    parts.push(`${failed.length} of ${a.budgets.length} budgets failed, ${unseen.length} on target${unseen.length > 1 ? 's' : ''} the run never saw (${unseen.map((t) => `'${t}'`).join(', ')})`)
+  } else {
     const worst = [...failed].sort((x, y) => (x.margin ?? -Infinity) - (y.margin ?? -Infinity))[0]!
     parts.push(`${failed.length} of ${a.budgets.length} budgets failed (worst: ${worst.target} ${worst.metric} was ${fmt(worst.measured, worst.unit)} against ${worst.rule.replace(/^\s*\S+\s*/, '')})`)
   }

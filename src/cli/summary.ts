@@ -14,7 +14,7 @@ export function textSummary(a: Analysis): string {
     out.push('Budgets')
     for (const b of a.budgets) {
       const measured = b.measured === null ? 'no data' : b.unit === 'ms' ? ms(b.measured) : b.unit === 'ratio' ? `${(100 * b.measured).toFixed(2)} %` : b.measured.toFixed(1)
-      out.push(`  ${b.passed ? 'pass' : 'FAIL'}  ${b.target}: ${b.rule} (measured ${measured})`)
+      out.push(`  ${b.passed ? 'pass' : 'FAIL'}  ${b.target}: ${b.rule} (${b.problem ? b.problem.slice(b.problem.indexOf("': ") + 3) : `measured ${measured}`})`)
     }
     out.push('')
   }

@@ -69,10 +69,14 @@ describe('budget evaluation', () => {
     expect(a.verdict.sentence).toMatch(/^4 of 10 budgets failed/)
   })
 
-  it('refuses a budget on an endpoint the run never saw, suggesting the closest', () => {
-    expect(() => analyse({ 'GET /api/curses/:id': ['p95 < 1s'] })).toThrow("budget target 'GET /api/curses/:id': the run has no such endpoint (did you mean 'GET /api/courses/:id'?)")
-    expect(() => analyse({ 'step:login': ['p95 < 1s'] })).toThrow("budget target 'step:login': the run has no such step")
-    expect(() => analyse({ 'check:nope': ['checks > 99%'] })).toThrow("budget target 'check:nope': the run has no such check")
+  it('fails, never passes, a budget on a target the run never saw, suggesting the closest name', () => {
+    const a = analyse({ 'GET /api/curses/:id': ['p95 < 1s'], 'step:login': ['p95 < 1s'], 'check:nope': ['checks > 99%'] })
+    expect(a.budgets.map((b) => [b.passed, b.measured])).toEqual([[false, null], [false, null], [false, null]])
+    expect(a.budgets[0]!.problem).toMatch(/budget target 'GET \/api\/curses\/:id': the run has no such endpoint \(did you mean 'GET \/api\/courses\/:id'\?\)/)
+    expect(a.budgets[1]!.problem).toMatch(/the run has no such step/)
+    expect(a.budgets[2]!.problem).toMatch(/the run has no such check/)
+    expect(a.verdict.passed).toBe(false)
+    expect(a.verdict.sentence).toMatch(/^3 of 3 budgets failed, 3 on targets the run never saw \('GET \/api\/curses\/:id', 'step:login', 'check:nope'\)/)
   })
 
   it('publishes the budget file schema for editors (docs/budgets.schema.json is generated from the code)', () => {

@@ -1,6 +1,5 @@
 import { distance } from 'fastest-levenshtein'
 import { parseBudgetRule, type BudgetRule } from '../../core/budget-rule.ts'
-import { UserError } from '../../core/errors.ts'
 import type { BudgetResult, EndpointSummary, LatencySummary } from '../analysis.ts'
 
 export type Budgets = Record<string, readonly string[]>
@@ -66,10 +65,7 @@ function compare(op: BudgetRule['op'], measured: number, limit: number): boolean
   }
 }
 
-/**
- * Evaluates budgets against what was recorded. A target the run never saw is an error, never a
- * silent pass: a typo must not turn a gate green.
- */
+/** Evaluates budgets against what was recorded (the run's whole duration). */
 export function evaluateBudgets(budgets: Array<{ budgets: Budgets; source: BudgetResult['source']; where: string }>, inputs: BudgetInputs): BudgetResult[] {
   const endpoints = new Map(inputs.endpoints.map((e) => [e.name, e]))
   const steps = new Map(inputs.steps.map((s) => [s.name, s]))
@@ -78,26 +74,31 @@ export function evaluateBudgets(budgets: Array<{ budgets: Budgets; source: Budge
   const results: BudgetResult[] = []
   for (const { budgets: set, source, where } of budgets) {
     for (const [target, rules] of Object.entries(set)) {
-      let subject: Subject
+      let subject: Subject | undefined
+      let unseen: string | undefined
       if (target === 'overall') {
         subject = { latency: inputs.overall.latencyMs, count: inputs.overall.count, errors: inputs.overall.errors, checks: allChecks }
       } else if (target.startsWith('step:')) {
         const step = steps.get(target.slice(5))
-        if (!step) throw new UserError('LMSLOAD_BUDGET', `${where}: budget target '${target}': the run has no such step${suggestion(target.slice(5), [...steps.keys()])}`)
-        subject = { latency: step.durationMs, count: step.count, errors: step.failed }
+        if (step) subject = { latency: step.durationMs, count: step.count, errors: step.failed }
+        else unseen = `the run has no such step${suggestion(target.slice(5), [...steps.keys()])}`
       } else if (target.startsWith('check:')) {
         const check = checks.get(target.slice(6))
-        if (!check) throw new UserError('LMSLOAD_BUDGET', `${where}: budget target '${target}': the run has no such check${suggestion(target.slice(6), [...checks.keys()])}`)
-        subject = { latency: undefined, count: check.pass + check.fail, errors: check.fail, checks: check }
+        if (check) subject = { latency: undefined, count: check.pass + check.fail, errors: check.fail, checks: check }
+        else unseen = `the run has no such check${suggestion(target.slice(6), [...checks.keys()])}`
       } else {
         const e = endpoints.get(target)
-        if (!e) {
-          throw new UserError('LMSLOAD_BUDGET', `${where}: budget target '${target}': the run has no such endpoint${suggestion(target, [...endpoints.keys()])}; targets are 'overall', an endpoint ('GET /api/courses/:id'), 'step:<name>' or 'check:<label>'`)
-        }
-        subject = { latency: e.latencyMs, count: e.count, errors: e.errors }
+        if (e) subject = { latency: e.latencyMs, count: e.count, errors: e.errors }
+        else unseen = `the run has no such endpoint${suggestion(target, [...endpoints.keys()])}; targets are 'overall', an endpoint ('GET /api/courses/:id'), 'step:<name>' or 'check:<label>'`
       }
       rules.forEach((text, i) => {
         const rule = parseBudgetRule(text, `${where}: budgets['${target}'][${i}]`)
+        // A target the run never saw fails its budgets, never passes them: a typo must not turn a
+        // gate green, and a route a short run never reached is not a pass either.
+        if (!subject) {
+          results.push({ target, rule: text, metric: rule.metric, op: rule.op, limit: rule.limit, measured: null, unit: rule.unit, passed: false, margin: null, source, problem: `${where}: budget target '${target}': ${unseen}` })
+          return
+        }
         const measured = measure(rule, subject, inputs)
         const passed = measured !== null && compare(rule.op, measured, rule.limit)
         const margin = measured === null ? null : rule.limit === 0 ? (passed ? 1 : -1) : (rule.op[0] === '<' ? rule.limit - measured : measured - rule.limit) / Math.abs(rule.limit)
