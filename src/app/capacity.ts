@@ -9,8 +9,7 @@ import { searchScale, type SearchResult } from '../analyze/capacity/search.ts'
 import { fitUsl, type UslFit } from '../analyze/capacity/usl.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { peakRate, shapeLoad } from '../engine/shape.ts'
-import { latencyHistogram } from '../metrics/histogram.ts'
-import type { EngineSink, IntervalRecord } from '../metrics/interval.ts'
+import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 import { analyzeDir, writeAnalysis } from './analyze.ts'
 import { runScenario, type RunHooks, type RunRequest } from './run.ts'
 
@@ -77,14 +76,7 @@ class SloWatch implements EngineSink {
   start(): void {}
   event(): void {}
   interval(record: IntervalRecord): void {
-    const all = latencyHistogram()
-    let count = 0
-    let errors = 0
-    for (const e of record.endpoints.values()) {
-      all.add(e.latency)
-      count += e.count
-      errors += e.count - e.ok
-    }
+    const { latency: all, requests: count, errors } = secondTotals(record)
     if (count === 0) return
     const p = this.slo.metric === 'mean' ? all.mean : this.slo.metric === 'max' ? all.maxValue : all.getValueAtPercentile(this.slo.metric === 'p999' ? 99.9 : Number(this.slo.metric.slice(1)))
     const bad = p / 1000 > this.slo.limit || errors / count > this.errorBudget

@@ -1,5 +1,4 @@
-import { latencyHistogram } from '../metrics/histogram.ts'
-import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
+import { secondTotals, type EngineEvent, type EngineSink, type EngineStart, type IntervalRecord } from '../metrics/interval.ts'
 
 /** What the live status line shows, for the CLI to draw (the app never prints). */
 export interface Progress {
@@ -34,14 +33,7 @@ export class ProgressSink implements EngineSink {
   }
 
   interval(record: IntervalRecord): void {
-    const all = latencyHistogram()
-    let requests = 0
-    let errors = 0
-    for (const e of record.endpoints.values()) {
-      all.add(e.latency)
-      requests += e.count
-      errors += e.count - e.ok
-    }
+    const { latency: all, requests, errors } = secondTotals(record)
     this.totals.requests += requests
     this.totals.errors += errors
     this.totals.dropped += record.arrivals.dropped

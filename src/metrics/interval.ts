@@ -1,6 +1,6 @@
 // The merged, per-second stream of measurements the engine emits, and the sink interface that
 // recording and progress implement. Lives here so record/ depends on metrics/, not on engine/.
-import type { Histogram } from './histogram.ts'
+import { latencyHistogram, type Histogram } from './histogram.ts'
 
 export interface JourneyCounts {
   started: number
@@ -88,4 +88,17 @@ export class FanoutSink implements EngineSink {
   event(event: EngineEvent): void {
     for (const s of this.sinks) s.event(event)
   }
+}
+
+/** One second over all endpoints: merged latency, requests and unsuccessful requests. */
+export function secondTotals(record: IntervalRecord): { latency: Histogram; requests: number; errors: number } {
+  const latency = latencyHistogram()
+  let requests = 0
+  let errors = 0
+  for (const e of record.endpoints.values()) {
+    latency.add(e.latency)
+    requests += e.count
+    errors += e.count - e.ok
+  }
+  return { latency, requests, errors }
 }

@@ -1,8 +1,8 @@
 import type { Finding } from '../analysis.ts'
 
 // When one cause explains another's symptom, the symptom's impact is discounted: blocking work
-// keeps the CPU busy; waiting writers hold pool connections; N+1 routes look like slow queries;
-// a stampede is a cache that misses in bursts.
+// keeps the CPU busy and makes requests time out; waiting writers hold pool connections; N+1
+// routes look like slow queries; table scans burn CPU; a stampede is a cache that misses in bursts.
 const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
   ['event-loop-blocking', 'cpu-saturation', 0.4],
   ['event-loop-blocking', 'lock-contention', 0.3],
@@ -13,7 +13,9 @@ const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
   ['lock-contention', 'pool-saturation', 0.4],
   ['n-plus-one', 'slow-query', 0.5],
   ['cache-stampede', 'cache-ineffective', 0.3],
-  ['slow-query', 'cpu-saturation', 0.7],
+  ['slow-query', 'cpu-saturation', 0.4],
+  ['event-loop-blocking', 'connection-failures', 0.3],
+  ['event-loop-blocking', 'error-burst', 0.5],
   ['connection-failures', 'error-burst', 0.7],
 ]
 
