@@ -92,6 +92,11 @@ export interface Finding {
   impact: number
 }
 
+export interface SpectrumPoint {
+  percentile: number
+  ms: number
+}
+
 export interface Series {
   t: number[]
   arrivalsPlanned: number[]
@@ -104,6 +109,8 @@ export interface Series {
   p50: Array<number | null>
   p95: Array<number | null>
   p99: Array<number | null>
+  /** Failed requests per second by error kind (`status_5xx`, `timeout`, `refused`, …). */
+  errorsByKind: Record<string, number[]>
   endpoints: Record<string, { throughput: number[]; errors: number[]; p95: Array<number | null> }>
   /** source → metric → value per second (null where not sampled). */
   resources: Record<string, Record<string, Array<number | null>>>
@@ -137,8 +144,10 @@ export interface Analysis {
   steps: Array<{ name: string; count: number; failed: number; durationMs: LatencySummary | undefined }>
   checks: Array<{ label: string; pass: number; fail: number; passRate: number }>
   journeys: Array<{ name: string; started: number; completed: number; failed: number; interrupted: number }>
-  arrivals: { planned: number; started: number; dropped: number; achievedRatio: number | null; startLagMs: LatencySummary | undefined }
+  arrivals: { planned: number; started: number; dropped: number; achievedRatio: number | null; startLagMs: LatencySummary | undefined; /** Most learners active in one second. */ peakActive: number }
   windows: Window[]
+  /** Latency percentile spectrum (ms) of the whole run and of each endpoint, for HdrHistogram-style plots. */
+  spectrum: { overall: SpectrumPoint[]; endpoints: Record<string, SpectrumPoint[]> }
   budgets: BudgetResult[]
   findings: Finding[]
   capacity?: unknown

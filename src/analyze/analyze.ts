@@ -4,7 +4,7 @@ import { evaluateBudgets, type Budgets } from './budgets/evaluate.ts'
 import { findBottlenecks } from './findings/index.ts'
 import { ResourceView, type Signals } from './findings/signals.ts'
 import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.ts'
-import { summarise } from './stats/latency.ts'
+import { spectrum, summarise } from './stats/latency.ts'
 import { findWindows } from './stats/windows.ts'
 import { verdictOf } from './verdict.ts'
 
@@ -41,6 +41,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     errors: at((l) => Object.values(l.endpoints).reduce((n, e) => n + e.count - e.ok, 0), 0),
     bytesIn: at((l) => Object.values(l.endpoints).reduce((n, e) => n + e.bytesIn, 0), 0),
     p50: [], p95: [], p99: [],
+    errorsByKind: {},
     endpoints: {},
     resources: resourceSeries(run.resources, seconds),
     generator: {
@@ -71,6 +72,9 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
       add(c.statuses, e.statuses)
       add(c.timingDesc, e.timingDesc ?? {})
       counts.set(name, c)
+      if (line.t < seconds) {
+        for (const [kind, n] of Object.entries(e.errors)) (series.errorsByKind[kind] ??= Array(seconds).fill(0))[line.t]! += n
+      }
       const s = (series.endpoints[name] ??= { throughput: Array(seconds).fill(0), errors: Array(seconds).fill(0), p95: collected.perSecondEndpoint.get(name) ?? Array(seconds).fill(null) })
       if (line.t < seconds) {
         s.throughput[line.t]! += e.count
@@ -206,8 +210,12 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     steps,
     checks: [...checks.entries()].map(([label, c]) => ({ label, ...c, passRate: c.pass + c.fail ? c.pass / (c.pass + c.fail) : 1 })),
     journeys: [...journeys.entries()].map(([name, j]) => ({ name, ...j })),
-    arrivals: { ...arrivals, achievedRatio: arrivals.planned ? arrivals.started / arrivals.planned : null, startLagMs: summarise(collected.startLag.totalCount ? collected.startLag : undefined) },
+    arrivals: { ...arrivals, achievedRatio: arrivals.planned ? arrivals.started / arrivals.planned : null, startLagMs: summarise(collected.startLag.totalCount ? collected.startLag : undefined), peakActive: series.active.reduce((m, v) => Math.max(m, v), 0) },
     windows,
+    spectrum: {
+      overall: spectrum(collected.overall),
+      endpoints: Object.fromEntries([...collected.latency.entries()].map(([name, h]) => [name, spectrum(h)])),
+    },
     budgets,
     findings,
     series,

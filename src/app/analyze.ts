@@ -7,6 +7,7 @@ import type { Analysis } from '../analyze/analysis.ts'
 import { BUDGET_FILE_SCHEMA } from '../analyze/budgets/schema.ts'
 import type { Budgets } from '../analyze/budgets/evaluate.ts'
 import { readLatencyLog, readRun } from '../record/reader.ts'
+import { writeRunReports, type WrittenReports } from './report.ts'
 
 const validateBudgetFile = new Ajv({ allErrors: false }).compile(BUDGET_FILE_SCHEMA)
 
@@ -31,10 +32,12 @@ export interface AnalyzeOutcome {
   analysis: Analysis
   file: string
   exitCode: number
+  /** The report files, when written. */
+  reports?: WrittenReports
 }
 
 /** `lmsload analyze`: a run directory in, analysis.json written beside it (atomically), exit 99 on failed budgets. */
-export function analyzeDir(dir: string, options: { budgetFile?: string; extraBudgets?: { budgets: Budgets; where: string }; write?: boolean; minSteadySec?: number } = {}): AnalyzeOutcome {
+export function analyzeDir(dir: string, options: { budgetFile?: string; extraBudgets?: { budgets: Budgets; where: string }; write?: boolean; minSteadySec?: number; stepSummaryFile?: string } = {}): AnalyzeOutcome {
   const run = readRun(dir)
   const loaded = options.budgetFile ? loadBudgetFile(options.budgetFile) : undefined
   const budgetFile = loaded && options.extraBudgets
@@ -50,7 +53,8 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; extraBud
       throw new UserError('LMSLOAD_RUN_DIR', `${dir}: cannot write analysis.json: ${(error as Error).message}`)
     }
   }
-  return { analysis, file, exitCode: analysis.verdict.passed ? EXIT.ok : EXIT.gateFailed }
+  const reports = options.write !== false ? writeRunReports(dir, analysis, { stepSummaryFile: options.stepSummaryFile }) : undefined
+  return { analysis, file, exitCode: analysis.verdict.passed ? EXIT.ok : EXIT.gateFailed, reports }
 }
 
 function mergeRules(a: Budgets, b: Budgets): Budgets {
@@ -59,9 +63,10 @@ function mergeRules(a: Budgets, b: Budgets): Budgets {
   return out
 }
 
-/** Writes analysis.json again (after a capacity section was added). */
-export function writeAnalysis(dir: string, analysis: Analysis): void {
+/** Writes analysis.json and the reports again (after a capacity section was added). */
+export function writeAnalysis(dir: string, analysis: Analysis): WrittenReports {
   const file = path.join(dir, 'analysis.json')
   writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
   renameSync(`${file}.tmp`, file)
+  return writeRunReports(dir, analysis)
 }

@@ -22,6 +22,7 @@ import { PROJECT_ROOT, startBundledBackend, type BundledBackend } from './bundle
 import { ProgressSink, type Progress } from './progress.ts'
 import { ResourceRecorder } from './resources.ts'
 import { analyzeDir, loadBudgetFile } from './analyze.ts'
+import type { WrittenReports } from './report.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import { isLoopbackHost, parseTarget } from './target.ts'
 
@@ -44,6 +45,8 @@ export interface RunRequest {
   budgetFile?: string
   /** More budgets (a capacity SLO), evaluated with the scenario's. */
   extraBudgets?: { budgets: Record<string, string[]>; where: string }
+  /** `$GITHUB_STEP_SUMMARY`: the Markdown summary is appended to it. */
+  stepSummaryFile?: string
 }
 
 export interface RunHooks {
@@ -63,6 +66,8 @@ export interface RunOutcome {
   engine: EngineResult
   /** The analysis written beside the run (budgets evaluated from what was recorded). */
   analysis: Analysis
+  /** report.html, summary.md and junit.xml in the run directory. */
+  reports: WrittenReports
 }
 
 const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version
@@ -213,9 +218,9 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       await recorder.stop()
     }
     const run = writer.finish(engine.status, engine)
-    const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets })
+    const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? EXIT.interrupted : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
-    return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis }
+    return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }
   } finally {
     await bundled?.stop()
   }

@@ -1,6 +1,6 @@
 import type { BudgetRule } from '../../core/budget-rule.ts'
 import type { Analysis, LatencySummary } from '../analysis.ts'
-import { fitUsl, type UslFit } from './usl.ts'
+import { fitUsl, uslThroughput, type UslFit } from './usl.ts'
 
 export interface CapacityStep {
   startSec: number
@@ -23,6 +23,8 @@ export interface LadderCapacity {
   steps: CapacityStep[]
   /** USL over concurrency (N = requests in flight) and throughput, when at least 4 steps held. */
   usl: UslFit | null
+  /** The fitted USL drawn from 0 to 1.25 × the largest N seen (or N*): 61 points for charts. */
+  uslCurve: Array<{ n: number; x: number }>
   /** The last step before latency bends up (p95 more than twice the first steps'). */
   knee: { stepIndex: number; throughputPerSec: number; p95Ms: number } | null
   /** The highest step meeting the SLO and error budget. */
@@ -70,8 +72,10 @@ export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget:
   }
   const passing = steps.filter((s) => s.meetsSlo)
   const best = passing.sort((a, b) => b.arrivalRatePerSec - a.arrivalRatePerSec)[0]
+  const maxN = Math.max(...points.map((p) => p.n), usl?.peakN ?? 0) * 1.25
+  const uslCurve = usl ? Array.from({ length: 61 }, (_, i) => ({ n: (maxN * i) / 60, x: uslThroughput(usl!, (maxN * i) / 60) })) : []
   return {
-    mode: 'ladder', slo: { rule: slo.text, errorBudget }, steps, usl, knee,
+    mode: 'ladder', slo: { rule: slo.text, errorBudget }, steps, usl, uslCurve, knee,
     capacity: best ? { arrivalRatePerSec: best.arrivalRatePerSec, throughputPerSec: best.throughputPerSec, concurrentLearners: best.activeLearners } : null,
   }
 }

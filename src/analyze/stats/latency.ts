@@ -18,3 +18,12 @@ export function summarise(h: Histogram | undefined): LatencySummary | undefined 
     mean: round(h.mean),
   }
 }
+
+/** Percentiles drawn on a percentile-spectrum plot (as HdrHistogram's plotter does: dense toward 100). */
+export const SPECTRUM_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100] as const
+
+/** The latency at each spectrum percentile, in ms; empty without samples. */
+export function spectrum(h: Histogram | undefined): Array<{ percentile: number; ms: number }> {
+  if (!h || h.totalCount === 0) return []
+  return SPECTRUM_PERCENTILES.map((p) => ({ percentile: p, ms: round(p === 0 ? h.minNonZeroValue : p === 100 ? h.maxValue : h.getValueAtPercentile(p)) }))
+}

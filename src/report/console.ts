@@ -1,0 +1,35 @@
+import type { Analysis } from '../analyze/analysis.ts'
+import { measured, ms, pct, rate } from './format.ts'
+import { headline } from './headline.ts'
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n')
+}
+
+/** The console summary at the end of `run` and `analyze`: verdict, budgets, findings, endpoints. */
+export function consoleSummary(a: Analysis): string {
+  const h = headline(a)
+  const out: string[] = [a.verdict.sentence, h.capacity, '']
+  if (a.budgets.length > 0) {
+    out.push('Budgets')
+    for (const b of a.budgets) {
+      const detail = b.problem ? b.problem.slice(b.problem.indexOf("': ") + 3) : `measured ${measured(b.measured, b.unit)}`
+      out.push(`  ${b.passed ? 'pass' : 'FAIL'}  ${b.target}: ${b.rule} (${detail})`)
+    }
+    out.push('')
+  }
+  if (a.findings.length > 0) {
+    out.push('Findings (most responsible first)')
+    for (const f of a.findings.slice(0, 6)) out.push(`  [${f.severity}] ${f.id}: ${f.title}`)
+    if (a.findings.length > 6) out.push(`  … and ${a.findings.length - 6} more in analysis.json`)
+    out.push('')
+  }
+  const rows = [['endpoint', 'count', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max']]
+  for (const e of [...a.endpoints, a.overall]) {
+    rows.push([e.name, String(e.count), rate(e.throughputPerSec), pct(e.errorRate, 1), ms(e.latencyMs?.p50), ms(e.latencyMs?.p95), ms(e.latencyMs?.p99), ms(e.latencyMs?.max)])
+  }
+  out.push(table(rows))
+  for (const w of a.warnings) out.push(`warning: ${w}`)
+  return out.join('\n')
+}
