@@ -3,11 +3,12 @@ import path from 'node:path'
 import { compareAnalyses, type Comparison } from '../analyze/compare/compare.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { analyzeDir } from './analyze.ts'
+import { writeComparisonReports, type WrittenReports } from './report.ts'
 
 export type { Comparison }
 
 /** `lmsload compare`: both runs analysed, compared, comparison.json written into the candidate; exit 99 on a regression. */
-export function compareDirs(baselineDir: string, candidateDir: string, options: { maxRegression: number }): { comparison: Comparison; exitCode: number } {
+export function compareDirs(baselineDir: string, candidateDir: string, options: { maxRegression: number; stepSummaryFile?: string }): { comparison: Comparison; exitCode: number; reports: WrittenReports } {
   if (path.resolve(baselineDir) === path.resolve(candidateDir)) throw new UserError('LMSLOAD_USAGE', 'compare: the baseline and the candidate are the same run directory')
   const baseline = analyzeDir(baselineDir, { write: false }).analysis
   const candidate = analyzeDir(candidateDir, { write: false }).analysis
@@ -15,5 +16,6 @@ export function compareDirs(baselineDir: string, candidateDir: string, options: 
   const file = path.join(candidateDir, 'comparison.json')
   writeFileSync(`${file}.tmp`, `${JSON.stringify(comparison, null, 2)}\n`)
   renameSync(`${file}.tmp`, file)
-  return { comparison, exitCode: comparison.passed ? EXIT.ok : EXIT.gateFailed }
+  const reports = writeComparisonReports(candidateDir, comparison, baseline, candidate, { stepSummaryFile: options.stepSummaryFile })
+  return { comparison, exitCode: comparison.passed ? EXIT.ok : EXIT.gateFailed, reports }
 }

@@ -91,3 +91,5 @@ export function reportFromAnalysis(dir: string, options: ReportOptions = {}): { 
   if (analysis?.schema !== ANALYSIS_SCHEMA) throw new UserError('LMSLOAD_RUN_READ', `${file}: schema is '${String((analysis as { schema?: unknown })?.schema)}', expected '${ANALYSIS_SCHEMA}' (re-run \`lmsload analyze ${dir}\`)`)
   return { analysis, reports: writeRunReports(dir, analysis, options) }
 }
+
+export { consoleSummary } from '../report/index.ts'

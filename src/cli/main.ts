@@ -8,6 +8,8 @@ import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
 import { analyzeCommand, executeAnalyze } from './commands/analyze.ts'
 import { capacityCommand, executeCapacity } from './commands/capacity.ts'
 import { compareCommand, executeCompare } from './commands/compare.ts'
+import { demoCommand, executeDemo } from './commands/demo.ts'
+import { executeReport, reportCommand } from './commands/report.ts'
 import { executeRun, runCommand } from './commands/run.ts'
 
 const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
@@ -30,11 +32,11 @@ function runBackend(args: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
   let exitCode: number = EXIT.ok
-  const parser = compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
+  const parser = reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
     .scriptName('lmsload')
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
-    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')))))
+    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')))))))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()
@@ -43,10 +45,15 @@ export async function main(argv: string[]): Promise<number> {
       throw error ?? new UserError('LMSLOAD_USAGE', message)
     })
   const parsed = await parser.parseAsync()
-  if (parsed._[0] === 'run') exitCode = await executeRun(parsed as never, (code) => process.exit(code))
-  else if (parsed._[0] === 'analyze') exitCode = executeAnalyze(parsed as never)
+  // The CI step summary (GitHub Actions) is the only environment variable the commands use.
+  const env = { stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined }
+  const exit = (code: number) => process.exit(code)
+  if (parsed._[0] === 'run') exitCode = await executeRun(parsed as never, exit, env)
+  else if (parsed._[0] === 'demo') exitCode = await executeDemo(parsed as never, exit, env)
+  else if (parsed._[0] === 'analyze') exitCode = executeAnalyze(parsed as never, env)
+  else if (parsed._[0] === 'report') exitCode = executeReport(parsed as never, env)
   else if (parsed._[0] === 'capacity') exitCode = await executeCapacity(parsed as never)
-  else if (parsed._[0] === 'compare') exitCode = executeCompare(parsed as never)
+  else if (parsed._[0] === 'compare') exitCode = executeCompare(parsed as never, env)
   return exitCode
 }
 

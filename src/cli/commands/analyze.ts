@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs'
 import { analyzeDir } from '../../app/analyze.ts'
-import { UserError } from '../../core/index.ts'
-import { textSummary } from '../summary.ts'
+import { consoleSummary } from '../../app/report.ts'
+import { displayPath, UserError } from '../../core/index.ts'
 
 interface AnalyzeArgs {
   run: string
@@ -12,7 +12,7 @@ interface AnalyzeArgs {
 export function analyzeCommand(yargs: Argv) {
   return yargs.command<AnalyzeArgs>(
     'analyze <run>',
-    'analyse a run directory: statistics, budgets, bottleneck findings; writes analysis.json',
+    'analyse a run directory: statistics, budgets, bottleneck findings; writes analysis.json, report.html, summary.md and junit.xml',
     (y) => y
       .positional('run', { type: 'string', describe: 'run directory (reports/runs/<id>)' })
       .option('format', { type: 'string', default: 'text', describe: 'text (summary) or json (analysis.json on stdout)' })
@@ -21,9 +21,9 @@ export function analyzeCommand(yargs: Argv) {
   )
 }
 
-export function executeAnalyze(argv: AnalyzeArgs): number {
+export function executeAnalyze(argv: AnalyzeArgs, env: { stepSummaryFile?: string }): number {
   if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
-  const outcome = analyzeDir(argv.run, { budgetFile: argv.budget })
-  process.stdout.write(argv.format === 'json' ? `${JSON.stringify(outcome.analysis, null, 2)}\n` : `${textSummary(outcome.analysis)}\n`)
+  const outcome = analyzeDir(argv.run, { budgetFile: argv.budget, stepSummaryFile: env.stepSummaryFile })
+  process.stdout.write(argv.format === 'json' ? `${JSON.stringify(outcome.analysis, null, 2)}\n` : `${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports!.html)}\n`)
   return outcome.exitCode
 }

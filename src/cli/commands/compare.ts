@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs'
 import { compareDirs, type Comparison } from '../../app/compare.ts'
-import { UserError } from '../../core/index.ts'
+import { displayPath, UserError } from '../../core/index.ts'
 
 interface CompareArgs {
   baseline: string
@@ -32,12 +32,12 @@ function text(c: Comparison): string {
   return lines.join('\n')
 }
 
-export function executeCompare(argv: CompareArgs): number {
+export function executeCompare(argv: CompareArgs, env: { stepSummaryFile?: string }): number {
   if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(argv['max-regression'])
   if (!m) throw new UserError('LMSLOAD_USAGE', `--max-regression: expected a percentage like '10%', got '${argv['max-regression']}'`)
-  const { comparison, exitCode } = compareDirs(argv.baseline, argv.candidate, { maxRegression: m[2] ? Number(m[1]) / 100 : Number(m[1]) })
-  process.stdout.write(argv.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : `${text(comparison)}\n`)
+  const { comparison, exitCode, reports } = compareDirs(argv.baseline, argv.candidate, { maxRegression: m[2] ? Number(m[1]) / 100 : Number(m[1]), stepSummaryFile: env.stepSummaryFile })
+  process.stdout.write(argv.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : `${text(comparison)}\n\ncomparison report: ${displayPath(reports.html)}\n`)
   if (comparison.warnings.length > 0 && argv.format === 'json') process.stderr.write(comparison.warnings.map((w) => `WARNING: ${w}\n`).join(''))
   return exitCode
 }

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs'
 import { isSizeName, runScenario, SIZES, type RunRequest, type SizeName } from '../../app/run.ts'
 import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
 import { ProgressPrinter } from '../progress.ts'
-import { textSummary } from '../summary.ts'
+import { consoleSummary } from '../../app/report.ts'
 
 interface RunArgs {
   scenario: string
@@ -62,7 +62,7 @@ export function runCommand(yargs: Argv) {
   )
 }
 
-export async function executeRun(argv: RunArgs, exit: (code: number) => void): Promise<number> {
+export async function executeRun(argv: RunArgs, exit: (code: number) => void, env: { stepSummaryFile?: string } = {}): Promise<number> {
   if (argv.size !== undefined && !isSizeName(argv.size)) {
     throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
   }
@@ -96,6 +96,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void): P
     backendProfile: argv['backend-profile'],
     backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
     budgetFile: argv.budget,
+    stepSummaryFile: env.stepSummaryFile,
   }
   if (request.shape?.durationMs !== undefined && request.shape.durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
 
@@ -127,7 +128,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void): P
       `run ${outcome.status} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
       `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
       `${r.generatorSaturated ? 'warning: the load generator saturated; latencies include its own delays\n' : ''}` +
-      `run directory: ${displayPath(outcome.dir)}\n\n${textSummary(outcome.analysis)}\n`,
+      `run directory: ${displayPath(outcome.dir)}\n\n${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports.html)}\n`,
     )
     return outcome.exitCode
   } finally {

@@ -41,7 +41,7 @@ export function renderComparisonReport(c: Comparison, baseline: Analysis, candid
     ...(e.candidate.p95 !== null ? [{ endpoint: e.name, run: 'candidate', p95: Math.max(e.candidate.p95, 0.001) }] : []),
   ])
   const pairs = c.endpoints.filter((e) => e.baseline.p95 !== null && e.candidate.p95 !== null).map((e) => ({ endpoint: e.name, b: Math.max(e.baseline.p95!, 0.001), c: Math.max(e.candidate.p95!, 0.001) }))
-  const charts: ChartDef[] = [
+  const charts: ChartDef[] = ([
     overlay('cmp-latency', 'p95 latency over time', 'Per-second p95 of all responses in each run, on a log scale: a candidate line above the baseline across the run is a regression, a few spikes are noise.', 'p95', 'p95 (ms, log scale)', baseline, candidate, true),
     overlay('cmp-throughput', 'Throughput over time', 'Requests per second served in each run. The same scenario and seed should give the same shape; a lower candidate line under the same arrivals means the target kept up less.', 'throughput', 'requests/s', baseline, candidate, false),
     {
@@ -56,7 +56,7 @@ export function renderComparisonReport(c: Comparison, baseline: Analysis, candid
       },
       table: { kind: 'static', head: ['endpoint', 'baseline p95', 'candidate p95'], rows: c.endpoints.map((e) => [e.name, ms(e.baseline.p95), ms(e.candidate.p95)]) },
     },
-  ]
+  ] as ChartDef[]).filter((chart) => chart.id !== 'cmp-endpoints' || bars.length > 0)
   const rows = c.endpoints.map((e) => [e.name, e.verdict, ms(e.baseline.p95), ms(e.candidate.p95), signedPct(e.change.p50), signedPct(e.change.p95), signedPct(e.change.p99), signedPct(e.change.throughput), `${(100 * e.change.errorRatePoints).toFixed(2)} pts`, e.test ? e.test.p.toFixed(4) : '–', e.reason])
   const state = c.passed ? 'pass' : 'fail'
   const sentence = c.passed

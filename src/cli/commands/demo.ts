@@ -1,0 +1,30 @@
+import type { Argv } from 'yargs'
+import { DEMO_SCALE, DEMO_SCENARIO } from '../../app/demo.ts'
+import { executeRun } from './run.ts'
+
+interface DemoArgs {
+  scale?: string
+  out?: string
+  quiet: boolean
+}
+
+export function demoCommand(yargs: Argv) {
+  return yargs.command<DemoArgs>(
+    'demo',
+    'the tour: start the bundled LMS with demo data, run the exam-spike scenario at laptop scale, analyse it and write the HTML report',
+    (y) => y
+      .option('scale', { type: 'string', describe: `share of the scenario's 2,000 learners (default ${DEMO_SCALE})` })
+      .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-exam-spike)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
+    async () => {},
+  )
+}
+
+export async function executeDemo(argv: DemoArgs, exit: (code: number) => void, env: { stepSummaryFile?: string }): Promise<number> {
+  process.stderr.write(`lmsload demo: ${Math.round((Number(argv.scale ?? DEMO_SCALE)) * 2000).toLocaleString('en-US')} learners start an exam on the bundled reference LMS (about 90 s)…\n`)
+  const code = await executeRun({
+    scenario: DEMO_SCENARIO, scale: argv.scale ?? String(DEMO_SCALE), out: argv.out, quiet: argv.quiet, 'allow-remote': false, uniform: false,
+  }, exit, env)
+  process.stderr.write('\nOpen the report above in a browser: it is one self-contained file (no network needed).\n')
+  return code
+}
