@@ -30,10 +30,10 @@ export default defineScenario({
 describe('lmsload demo', () => {
   it('starts the bundled LMS, runs the exam spike, and writes a report whose path it prints', async () => {
     const out = path.join(tmp(), 'demo')
-    const r = await runCli(['demo', '--scale', '0.02', '--duration', '25s', '--out', out, '--quiet'])
+    const r = await runCli(['demo', '--scale', '0.01', '--duration', '25s', '--out', out, '--quiet'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toMatch(/^lmsload demo: 40 learners start an exam on the bundled reference LMS…$/m)
-    expect(r.stdout).toMatch(/^run completed after \d+ s: 40 learners started \(100\.0 % of plan 40\)/m)
+    expect(r.stderr).toMatch(/^lmsload demo: 20 learners start an exam on the bundled reference LMS…$/m)
+    expect(r.stdout).toMatch(/^run completed after \d+ s: 20 learners started \(100\.0 % of plan 20\)/m)
     expect(r.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.join(out, 'report.html')}`)
     for (const f of ['analysis.json', 'report.html', 'summary.md', 'junit.xml']) expect(existsSync(path.join(out, f)), f).toBe(true)
     const analysis = JSON.parse(readFileSync(path.join(out, 'analysis.json'), 'utf8'))
