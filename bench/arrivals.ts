@@ -4,7 +4,7 @@
 // Usage: npm run bench:arrivals [-- --rates 1000,5000,10000 --duration 20s --workers 1]
 import { parseArgs } from 'node:util'
 import { runScenario } from '../src/app/run.ts'
-import { mergeHistograms } from '../src/metrics/histogram.ts'
+import { mergeSparse } from '../src/metrics/sparse.ts'
 import { readLatencyLog, readRun } from '../src/record/reader.ts'
 import { runDir, scenarioFile, startTrivialServer } from './harness.ts'
 
@@ -27,8 +27,8 @@ export default defineScenario({
     const run = readRun(out)
     const r = run.run.result!
     const logged = [...readLatencyLog(out, [])]
-    const lag = mergeHistograms(logged.filter((h) => h.tag === 'start-lag').map((h) => h.histogram))
-    const latency = mergeHistograms(logged.filter((h) => h.tag === 'e1').map((h) => h.histogram))
+    const lag = mergeSparse(logged.filter((h) => h.tag === 'start-lag').map((h) => h.histogram))
+    const latency = mergeSparse(logged.filter((h) => h.tag === 'e1').map((h) => h.histogram))
     const elu = Math.max(...run.intervals.flatMap((i) => i.generator.workers.map((w) => w.elu ?? 0)))
     console.log([
       String(rate).padStart(6), String(r.arrivals.planned).padStart(8), String(r.arrivals.started).padStart(8),

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
 import path from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import { Ajv } from 'ajv'
 import { UserError } from '../core/errors.ts'
-import { decodeHistogram, type Histogram } from '../metrics/histogram.ts'
+import { decodeSparse, type SparseHistogram } from '../metrics/sparse.ts'
 import { RUN_JSON_SCHEMA, RUN_SCHEMA, type RunJson } from './run-json.ts'
 import { FILES } from './writer.ts'
 
@@ -60,6 +61,31 @@ export function readLines(file: string, warnings: string[]): string[] {
   return lines
 }
 
+/**
+ * The lines of a file read in 1 MiB chunks (latency.hlog of a long run is tens of MB: never held
+ * whole); a torn last line is dropped with a warning, as readLines does.
+ */
+export function* streamLines(file: string, warnings: string[]): Generator<string> {
+  if (!existsSync(file)) return
+  const fd = openSync(file, 'r')
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20)
+    const decoder = new StringDecoder('utf8')
+    let carry = ''
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null)
+      if (n === 0) break
+      const text = carry + decoder.write(chunk.subarray(0, n))
+      const lines = text.split('\n')
+      carry = lines.pop()!
+      yield* lines
+    }
+    if (carry !== '') warnings.push(`${path.basename(file)}: last line is incomplete (the run was cut off mid-write); ignored`)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 export function readNdjson<T>(file: string, warnings: string[]): T[] {
   const out: T[] = []
   readLines(file, warnings).forEach((line, i) => {
@@ -109,24 +135,25 @@ export function readRun(dir: string): RecordedRun {
 export interface LoggedHistogram {
   tag: string
   second: number
-  histogram: Histogram
+  /** Only the buckets with counts (metrics/sparse.ts): merging a long run stays cheap. */
+  histogram: SparseHistogram
 }
 
 /** Every interval histogram of latency.hlog, in file order; damaged lines are skipped with a warning. */
 export function* readLatencyLog(dir: string, warnings: string[]): Generator<LoggedHistogram> {
   const file = path.join(dir, FILES.latency)
-  const lines = readLines(file, warnings)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
+  let i = -1
+  for (const line of streamLines(file, warnings)) {
+    i++
     if (line.trim() === '' || line[0] === '#' || line.startsWith('"StartTimestamp"')) continue
     const m = /^Tag=([^,\s]+),([\d.]+),([\d.]+),([\d.]+),(\S+)$/.exec(line)
     if (!m) {
       warnings.push(`${FILES.latency}:${i + 1}: not an interval line; ignored`)
       continue
     }
-    let histogram: Histogram
+    let histogram: SparseHistogram
     try {
-      histogram = decodeHistogram(m[5]!)
+      histogram = decodeSparse(m[5]!)
     } catch {
       warnings.push(`${FILES.latency}:${i + 1}: histogram cannot be decoded; ignored`)
       continue

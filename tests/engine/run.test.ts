@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runScenario } from '../../src/app/run.ts'
 import { readLatencyLog, readRun } from '../../src/record/reader.ts'
-import { mergeHistograms } from '../../src/metrics/histogram.ts'
+import { mergeSparse } from '../../src/metrics/sparse.ts'
 import { startTarget, writeScenario, type TestTarget } from '../helpers/target.ts'
 
 let target: TestTarget
@@ -44,7 +44,7 @@ describe('the engine against a real loopback server', () => {
     const warnings: string[] = []
     const logged = [...readLatencyLog(out, warnings)]
     expect(warnings).toEqual([])
-    const latency = mergeHistograms(logged.filter((h) => h.tag === 'e1').map((h) => h.histogram))
+    const latency = mergeSparse(logged.filter((h) => h.tag === 'e1').map((h) => h.histogram))
     expect(latency.totalCount).toBe(r.requests)
     // Server-Timing components become histograms per endpoint; descriptions become counts.
     expect(logged.some((h) => h.tag === 'e1.st.db')).toBe(true)
@@ -96,10 +96,10 @@ describe('the engine against a real loopback server', () => {
       })`, { workers: 1, spacing: 'uniform' })
     expect(recorded.run.result!.requests).toBe(40)
     const logged = [...readLatencyLog(out, [])].filter((h) => h.tag === 'e1').map((h) => h.histogram)
-    const latency = mergeHistograms(logged)
+    const latency = mergeSparse(logged)
     // Arrivals every 50 ms behind a 300 ms block wait up to ~250 ms: the slowest are counted as such.
     expect(latency.getValueAtPercentile(90) / 1000).toBeGreaterThan(100)
-    const lag = mergeHistograms([...readLatencyLog(out, [])].filter((h) => h.tag === 'start-lag').map((h) => h.histogram))
+    const lag = mergeSparse([...readLatencyLog(out, [])].filter((h) => h.tag === 'start-lag').map((h) => h.histogram))
     expect(lag.getValueAtPercentile(90) / 1000).toBeGreaterThan(100)
   })
 

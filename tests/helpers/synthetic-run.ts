@@ -1,6 +1,7 @@
 // Builds a run as the reader returns it, from a compact description: for analyzer tests that
 // need exact control over what was "recorded" (percentiles, Server-Timing, resources).
 import { latencyHistogram, recordUs } from '../../src/metrics/histogram.ts'
+import { toSparse } from '../../src/metrics/sparse.ts'
 import type { IntervalLine, LoggedHistogram, RecordedRun, ResourceLine } from '../../src/record/reader.ts'
 import { RUN_SCHEMA, type RunJson } from '../../src/record/run-json.ts'
 
@@ -50,11 +51,11 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
       const ok = n - failed
       const latency = latencyHistogram()
       for (const ms of e.latencies(t, n - (failed - (errors.http ?? 0)))) recordUs(latency, ms * 1000)
-      histograms.push({ tag: id, second: t, histogram: latency })
+      histograms.push({ tag: id, second: t, histogram: toSparse(latency) })
       for (const [component, ms] of Object.entries(e.timing?.(t) ?? {})) {
         const h = latencyHistogram()
         for (let k = 0; k < n; k++) recordUs(h, ms * 1000)
-        histograms.push({ tag: `${id}.st.${component}`, second: t, histogram: h })
+        histograms.push({ tag: `${id}.st.${component}`, second: t, histogram: toSparse(h) })
       }
       line.endpoints[id] = {
         count: n, ok, errors, statuses: e.statuses?.(t, ok) ?? { 200: ok, ...(errors.http ? { 500: errors.http } : {}) },

@@ -1,4 +1,5 @@
 import { latencyHistogram, type Histogram } from '../../metrics/histogram.ts'
+import { addSparse, sparsePercentile, type SparseHistogram } from '../../metrics/sparse.ts'
 import type { IntervalLine, LoggedHistogram, RecordedRun, ResourceLine } from '../../record/reader.ts'
 import type { Window } from '../analysis.ts'
 import { START_LAG_TAG } from '../../record/writer.ts'
@@ -55,7 +56,7 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
       current = second
     }
     if (tag === START_LAG_TAG) {
-      c.startLag.add(histogram)
+      addSparse(c.startLag, histogram)
       continue
     }
     const dot = tag.indexOf('.st.')
@@ -65,34 +66,37 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
       const component = tag.slice(dot + 4)
       let byComponent = c.timing.get(name)
       if (!byComponent) c.timing.set(name, (byComponent = new Map()))
-      const h = byComponent.get(component)
-      if (h) h.add(histogram)
-      else byComponent.set(component, histogram)
+      addSparse(byComponent.get(component) ?? set(byComponent, component), histogram)
       continue
     }
     const step = run.steps.get(tag)
     if (step) {
-      const h = c.steps.get(step)
-      if (h) h.add(histogram)
-      else c.steps.set(step, histogram)
+      addSparse(c.steps.get(step) ?? set(c.steps, step), histogram)
       continue
     }
     const name = run.endpoints.get(tag)
     if (!name) continue
-    const h = c.latency.get(name)
-    if (h) h.add(histogram)
-    else c.latency.set(name, histogram)
-    c.overall.add(histogram)
-    secondHist.add(histogram)
+    addSparse(c.latency.get(name) ?? set(c.latency, name), histogram)
+    addSparse(c.overall, histogram)
+    addSparse(secondHist, histogram)
     if (second >= 0 && second < seconds) {
       let series = c.perSecondEndpoint.get(name)
       if (!series) c.perSecondEndpoint.set(name, (series = Array(seconds).fill(null)))
-      series[second] = histogram.getValueAtPercentile(95) / 1000
+      series[second] = sparsePercentile(histogram, 95) / 1000
     }
   }
   finishSecond()
   return c
 }
+
+/** A fresh accumulator under `key`: inputs are never used as accumulators (they stay unchanged). */
+function set<K>(map: Map<K, Histogram>, key: K): Histogram {
+  const h = latencyHistogram()
+  map.set(key, h)
+  return h
+}
+
+export type { SparseHistogram }
 
 /** Resources as series per second: source → metric → values (null where not sampled). */
 export function resourceSeries(lines: readonly ResourceLine[], seconds: number): Record<string, Record<string, Array<number | null>>> {
