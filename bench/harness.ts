@@ -13,9 +13,14 @@ export interface Target {
 }
 
 /** Starts bench/trivial-server.ts, pinned to one core with taskset when available. */
-export async function startTrivialServer(core?: number): Promise<Target> {
-  const script = fileURLToPath(new URL('./trivial-server.ts', import.meta.url))
-  const args = core === undefined ? [process.execPath, script] : ['taskset', '-c', String(core), process.execPath, script]
+export function startTrivialServer(core?: number): Promise<Target> {
+  return startServer('trivial-server.ts', core)
+}
+
+/** Starts a bench server script (it prints `listening <port>`), pinned to `core` with taskset. */
+export async function startServer(name: string, core?: number, extra: string[] = []): Promise<Target> {
+  const script = fileURLToPath(new URL(`./${name}`, import.meta.url))
+  const args = core === undefined ? [process.execPath, script, ...extra] : ['taskset', '-c', String(core), process.execPath, script, ...extra]
   const child: ChildProcess = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

@@ -1,8 +1,17 @@
 // A minimal keep-alive HTTP server for engine benchmarks: answers every request with 2 bytes.
 // Run as its own process (pin it with taskset to keep generator and server on separate cores).
+// GET /__count answers the number of requests served so far (not counted itself), so benchmarks
+// count what every tool achieved the same way, on the server.
 import { createServer } from 'node:http'
 
-const server = createServer((_req, res) => {
+let served = 0
+const server = createServer((req, res) => {
+  if (req.url === '/__count') {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.end(String(served))
+    return
+  }
+  served++
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' })
   res.end('ok')
 })

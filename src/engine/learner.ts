@@ -240,7 +240,7 @@ export class LearnerContext implements Learner {
     const hasJson = options?.json !== undefined
     const body = hasJson ? JSON.stringify(options!.json) : options?.body
     const request: Dispatcher.RequestOptions = {
-      path, method: method as Dispatcher.HttpMethod, headers: this.headersFor(options, hasJson), body, signal: host.signal,
+      path, method: method as Dispatcher.HttpMethod, headers: this.headersFor(options, hasJson), body,
     }
     if (options?.timeout !== undefined) {
       const ms = parseDurationMs(options.timeout, `${name}: timeout`)
@@ -269,7 +269,7 @@ export class LearnerContext implements Learner {
       }
     } catch (e) {
       error = classifyTransportError(e)
-      // A request cut off because the run is stopping ends the journey; it is not an error.
+      // A request cut off because the run is stopping (its pool destroyed) ends the journey; it is not an error.
       if (error === 'aborted' || this.interrupted) throw new Interrupted()
     }
     const end = host.clock.nowMs()

@@ -1,7 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
 import type { LadderCapacity } from '../analyze/capacity/ladder.ts'
 import type { CapacityPlan } from '../analyze/capacity/plan.ts'
-import { count, ms } from './format.ts'
+import { count, ms, pct } from './format.ts'
 
 export type LadderSection = LadderCapacity & { plan: CapacityPlan | null }
 
@@ -23,6 +23,8 @@ export function headline(a: Analysis): { verdict: string; capacity: string; bott
       (ladder.plan ? ` ${ladder.plan.sentence}` : '')
   } else if (ladder) {
     capacity = `Capacity: no step of the ladder met the SLO ${ladder.slo.rule}; the platform is over capacity at the lowest step tried.`
+  } else if (a.budgets.length === 0 && a.arrivals.started > 0) {
+    capacity = `Capacity: no budgets were set, so this run cannot say how many learners fit within an SLO; it carried ${count(a.arrivals.started)} learners (up to ${count(a.arrivals.peakActive)} at once) at p95 ${ms(a.overall.latencyMs?.p95)} with ${pct(a.overall.errorRate)} errors.`
   } else if (a.verdict.passed && a.arrivals.started > 0) {
     capacity = `Capacity: this scenario's ${count(a.arrivals.started)} learners (up to ${count(a.arrivals.peakActive)} at once) were served within budget; that is a floor, not the limit (\`lmsload capacity\` finds the limit).`
   } else if (a.arrivals.started > 0) {

@@ -179,3 +179,14 @@ describe('console summary and comparison report', () => {
     for (const w of c.warnings) expect(visibleText(html).includes(w)).toBe(true)
   })
 })
+
+describe('the capacity line', () => {
+  it('claims no capacity for a run without budgets, and a floor only when budgets held', async () => {
+    const { headline } = await import('../../src/report/headline.ts')
+    const noBudgets = { ...troubled, budgets: [], verdict: { ...troubled.verdict, passed: true, budgetsFailed: 0 } }
+    expect(headline(noBudgets).capacity).toMatch(/^Capacity: no budgets were set, so this run cannot say how many learners fit within an SLO; it carried [\d,]+ learners/)
+    const held = { ...troubled, budgets: troubled.budgets.filter((b) => b.passed), verdict: { ...troubled.verdict, passed: true, budgetsFailed: 0 } }
+    expect(headline(held).capacity).toMatch(/were served within budget; that is a floor, not the limit/)
+    expect(headline(troubled).capacity).toMatch(/^Capacity: the platform did not carry this scenario's/)
+  })
+})

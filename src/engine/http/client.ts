@@ -43,6 +43,13 @@ export class HttpClient {
     return { queued, running, connected }
   }
 
+  /** Ends every queued and running request now (the run is stopping); later requests get fresh pools. */
+  destroyNow(): void {
+    const pools = [...this.pools.values()]
+    this.pools.clear()
+    for (const p of pools) p.destroy().catch(() => {})
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.destroy()))
   }

@@ -1,0 +1,21 @@
+// A loopback server that answers at once but freezes for `stallMs` once every `periodMs`: a request
+// arriving during a freeze is answered when it ends (as a stop-the-world GC pause would do).
+// Coordinated-omission benchmark: bench/coordinated-omission.ts.
+import { createServer } from 'node:http'
+
+const stallMs = Number(process.argv[2] ?? 1000)
+const periodMs = Number(process.argv[3] ?? 5000)
+const started = performance.now()
+const server = createServer((_req, res) => {
+  const reply = () => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' })
+    res.end('ok')
+  }
+  // The freeze is the last stallMs of every period, so the run starts with a quiet stretch.
+  const phase = (performance.now() - started) % periodMs
+  const freezeStarts = periodMs - stallMs
+  if (phase >= freezeStarts) setTimeout(reply, periodMs - phase)
+  else reply()
+})
+server.keepAliveTimeout = 120_000
+server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${(server.address() as { port: number }).port}\n`))
