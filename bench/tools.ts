@@ -14,7 +14,8 @@ export function npmTool(name: keyof typeof NPM_TOOLS | string): string | undefin
   const bin = path.join(TOOLS_DIR, 'node_modules', '.bin', name)
   if (existsSync(bin)) return bin
   process.stderr.write(`installing ${NPM_TOOLS[name]} into ${path.relative(root, TOOLS_DIR)} (once)…\n`)
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', TOOLS_DIR, NPM_TOOLS[name]!], { stdio: ['ignore', 'ignore', 'inherit'] })
+  // Artillery pulls in Playwright, whose install script would download a browser: no internet here.
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, NPM_TOOLS[name]!], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } })
   return r.status === 0 && existsSync(bin) ? bin : undefined
 }
 
