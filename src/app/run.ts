@@ -47,6 +47,8 @@ export interface RunRequest {
   extraBudgets?: { budgets: Record<string, string[]>; where: string }
   /** `$GITHUB_STEP_SUMMARY`: the Markdown summary is appended to it. */
   stepSummaryFile?: string
+  /** Overrides the scenario's `options.gracefulStop` (a shortened run need not wait for long journeys). */
+  gracefulStopMs?: number
 }
 
 export interface RunHooks {
@@ -187,7 +189,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       maxLearners: req.maxLearners ?? scenario.options.maxLearners,
       connections: req.connections ?? scenario.options.connections,
       requestTimeoutMs: parseDurationMs(scenario.options.requestTimeout, 'options.requestTimeout'),
-      gracefulStopMs: parseDurationMs(scenario.options.gracefulStop, 'options.gracefulStop'),
+      gracefulStopMs: req.gracefulStopMs ?? parseDurationMs(scenario.options.gracefulStop, 'options.gracefulStop'),
       spacing: req.spacing ?? 'poisson',
       setupData,
     }

@@ -32,7 +32,7 @@ describe('the scenario suite against the reference backend', () => {
   it.each(SCENARIOS)('%s runs clean and leaves a complete run directory', async (name, shape) => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-suite-')), name)
     const outcome = await runScenario(
-      { scenarioFile: `scenarios/${name}.ts`, target: backend.url, out, workers: 1, shape: { scale: shape.scale, durationMs: shape.durationMs } },
+      { scenarioFile: `scenarios/${name}.ts`, target: backend.url, out, workers: 1, shape: { scale: shape.scale, durationMs: shape.durationMs }, gracefulStopMs: 1000 },
       { signal: new AbortController().signal },
     )
     expect(outcome.status).toBe('completed')
