@@ -91,8 +91,9 @@ async function postgresTemplate(seed: SeedOptions): Promise<string> {
 }
 
 /** A fresh, seeded database of its own: a copied SQLite file or a PostgreSQL clone. */
-export async function seededDatabase(engine: Engine, seed: SeedOptions = SMALL_SEED): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'lmsload-backend-'))
+/** `dir`: where the data directory goes (default the OS temp dir; /dev/shm keeps disk stalls out). */
+export async function seededDatabase(engine: Engine, seed: SeedOptions = SMALL_SEED, options: { dir?: string } = {}): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(options.dir ?? tmpdir(), 'lmsload-backend-'))
   if (engine === 'sqlite') {
     copyFileSync(await sqliteTemplate(seed), sqliteFile(dataDir))
     return { engine, dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) }
