@@ -68,12 +68,15 @@ export function writeRunReports(dir: string, analysis: Analysis, options: Report
 export function writeComparisonReports(dir: string, comparison: Comparison, baseline: Analysis, candidate: Analysis, options: ReportOptions = {}): WrittenReports {
   const ctx = { assets: reportAssets() }
   const written: Record<string, string> = {}
+  const texts: Record<string, string> = {}
   for (const writer of COMPARISON_REPORTS) {
     const file = path.join(dir, writer.file)
-    writeAtomically(file, writer.render(comparison, baseline, candidate, ctx))
+    texts[writer.file] = writer.render(comparison, baseline, candidate, ctx)
+    writeAtomically(file, texts[writer.file]!)
     written[writer.file] = file
   }
-  if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, `${readFileSync(written['comparison.md']!, 'utf8')}\n`)
+  // The Markdown just rendered, not read back from disk.
+  if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, `${texts['comparison.md']}\n`)
   return { html: written['comparison.html']!, markdown: written['comparison.md']!, junit: written['comparison-junit.xml']! }
 }
 

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../../analyze/analysis.ts'
 import { parseBudgetRule } from '../../core/budget-rule.ts'
 import { ladderOf } from '../headline.ts'
-import { HEIGHT, timeLines, timeX, WIDTH, type ChartDef } from './chart.ts'
+import { timeLines, WIDTH, type ChartDef } from './chart.ts'
 import { findResource, round3, TARGET_METRICS, TARGET_PROCESS, type Columns } from './data.ts'
 import { ms } from '../format.ts'
 
@@ -309,4 +309,3 @@ function sloRule(rule: string): Array<Record<string, unknown>> {
   ] }]
 }
 
-export { HEIGHT, timeX }
