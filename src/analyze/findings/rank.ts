@@ -17,6 +17,11 @@ const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
   ['event-loop-blocking', 'connection-failures', 0.3],
   ['event-loop-blocking', 'error-burst', 0.5],
   ['connection-failures', 'error-burst', 0.7],
+  // On SQLite a writer holds the write mutex while its statements wait for connections that a
+  // flood of reads (N+1 pages, stampeding cache rebuilds) occupies: the lock wait is their symptom.
+  // Factors set from today's ground-truth runs (lock-contention 0.15–0.62 against n-plus-one 0.04–0.06).
+  ['n-plus-one', 'lock-contention', 0.05],
+  ['cache-stampede', 'lock-contention', 0.4],
 ]
 
 const SEVERITY = { critical: 0, warning: 1, info: 2 } as const
