@@ -2,9 +2,9 @@
 // and the finding ranked first. --longer F runs each F times as long at the same rates (scale and
 // duration × F); --scale F alone raises the rates (at 2×, SQLite's single writer becomes the
 // first bottleneck of every profile, which the matrix then shows).
-// Usage: npm run bench:ground-truth [-- --longer 2 --scale 1 --repeat 1]   (SQLite)
+// Usage: npm run bench:ground-truth [-- --longer 2 --scale 1 --repeat 1 --only healthy,n-plus-one --verbose]   (SQLite)
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -12,9 +12,10 @@ import { runScenario } from '../src/app/run.ts'
 import { importScenario } from '../src/engine/load-scenario.ts'
 import { EXPECTED_FINDINGS } from '../scenarios/profile-check.ts'
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, longer: { type: 'string', default: '2' }, repeat: { type: 'string', default: '1' } } })
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, longer: { type: 'string', default: '2' }, repeat: { type: 'string', default: '1' }, only: { type: 'string' }, verbose: { type: 'boolean', default: false } } })
 const longer = Number(values.longer)
-const root = mkdtempSync(path.join(tmpdir(), 'lmsload-gt-'))
+// SQLite on tmpfs, as in the test suite: WAL fsyncs on a shared disk add write-lock waits no profile injected.
+const root = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'lmsload-gt-'))
 const template = path.join(root, 'template')
 await new Promise<void>((resolve, reject) => {
   const seed = spawn(process.execPath, ['reference-backend/src/cli.ts', 'seed', '--data-dir', template, '--scrypt-log-n', '4'], { stdio: 'ignore' })
@@ -26,6 +27,7 @@ const rows: Array<[string, string, string]> = []
 const right = (e: string, g: string) => (e === '(nothing critical)' ? g === '(none)' || g.endsWith('(not critical)') : g === e)
 for (let r = 0; r < Number(values.repeat); r++) {
   for (const [profile, expected] of Object.entries(EXPECTED_FINDINGS)) {
+    if (values.only && !values.only.split(',').includes(profile)) continue
     const dir = path.join(root, `${profile}-${r}`)
     cpSync(template, dir, { recursive: true })
     const child = spawn(process.execPath, ['reference-backend/src/cli.ts', 'start', '--data-dir', dir, '--port', '0', '--log-level', 'silent', '--login-rate-limit', '1000000', '--profile', profile, ...(expected?.args ?? [])], { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -42,6 +44,7 @@ for (let r = 0; r < Number(values.repeat); r++) {
     const top = outcome.analysis.findings[0]
     const critical = outcome.analysis.findings.some((f) => f.severity === 'critical')
     rows.push([profile, expected?.id ?? '(nothing critical)', top ? `${top.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)'])
+    if (values.verbose) console.log(`${profile}: mean ${outcome.analysis.overall.latencyMs.mean.toFixed(1)} ms; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
   }
 }
 const labels = [...new Set(rows.map((r) => r[1]))]

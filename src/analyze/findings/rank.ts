@@ -12,6 +12,9 @@ const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
   ['slow-query', 'pool-saturation', 0.5],
   ['lock-contention', 'pool-saturation', 0.4],
   ['n-plus-one', 'slow-query', 0.5],
+  // A growing heap's collections pause the event loop that receives statement results: measured
+  // in-process, database time swells with them.
+  ['memory-growth', 'slow-query', 0.5],
   ['cache-stampede', 'cache-ineffective', 0.3],
   ['slow-query', 'cpu-saturation', 0.4],
   ['event-loop-blocking', 'connection-failures', 0.3],
