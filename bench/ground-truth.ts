@@ -44,7 +44,7 @@ for (let r = 0; r < Number(values.repeat); r++) {
     const top = outcome.analysis.findings[0]
     const critical = outcome.analysis.findings.some((f) => f.severity === 'critical')
     rows.push([profile, expected?.id ?? '(nothing critical)', top ? `${top.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)'])
-    if (values.verbose) console.log(`${profile}: mean ${outcome.analysis.overall.latencyMs.mean.toFixed(1)} ms; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
+    if (values.verbose) console.log(`${profile}: mean ${(outcome.analysis.overall.latencyMs?.mean ?? 0).toFixed(1)} ms; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
   }
 }
 const labels = [...new Set(rows.map((r) => r[1]))]

@@ -15,6 +15,7 @@ import { PROFILE_DOCS, PROFILE_NAMES, type ProfileName } from './profiles.ts'
 import { AlreadySeededError, seedDatabase, userCount } from './seed/seed.ts'
 import { DEMO_PASSWORDS, SEED_DEFAULTS, type SeedSummary } from './seed/generate.ts'
 import { prepareDatabase, runClusterPrimary, serve } from './server.ts'
+import { readWrites, VERIFIABLE_KINDS, verifyWrites } from './verify-writes.ts'
 
 class UsageError extends Error {}
 
@@ -176,6 +177,23 @@ async function restoreCommand(argv: { 'data-dir': string; 'database-url'?: strin
   if (result.previous) console.log(`the database it replaced is kept as ${result.previous}`)
 }
 
+async function verifyWritesCommand(argv: { 'data-dir': string; 'database-url'?: string; writes: string }) {
+  const file = path.resolve(argv.writes)
+  if (!existsSync(file)) fail(`--writes: ${file} does not exist`)
+  let writes
+  try {
+    writes = readWrites(file)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const db = await openDirect(path.resolve(argv['data-dir']), databaseUrlOf(argv))
+  try {
+    console.log(JSON.stringify(await verifyWrites(db, writes)))
+  } finally {
+    await db.close()
+  }
+}
+
 function profileHelp(): string {
   return PROFILE_NAMES.map((p) => `  ${p.padEnd(17)} ${PROFILE_DOCS[p].summary}`).join('\n')
 }
@@ -214,7 +232,10 @@ export async function main(args: string[]): Promise<number> {
       .option('from', { type: 'string', demandOption: true, describe: 'backup file (its .manifest.json must sit beside it)' })
       .option('verify-only', { type: 'boolean', default: false, describe: 'check the backup and stop' }),
     (argv) => restoreCommand(argv as never))
-    .demandCommand(1, 'name a command: seed, start, backup or restore')
+    .command('verify-writes', `check that acknowledged writes survived (a DR drill's recovery point); kinds: ${VERIFIABLE_KINDS.join(', ')}`, (y) => withCommon(y)
+      .option('writes', { type: 'string', demandOption: true, describe: 'NDJSON of acknowledged writes: {"kind","key","value","t"} per line' }),
+    (argv) => verifyWritesCommand(argv as never))
+    .demandCommand(1, 'name a command: seed, start, backup, restore or verify-writes')
     .strict()
     .help()
     .version(false)

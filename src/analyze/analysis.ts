@@ -1,3 +1,4 @@
+import type { DrillJson } from '../record/drill-json.ts'
 // analysis.json: the analyzer's output and the only input of report writers. A public,
 // versioned contract (docs/analysis.md); fields are added, never renamed.
 
@@ -153,5 +154,30 @@ export interface Analysis {
   capacity?: unknown
   series: Series
   trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; incomplete: boolean }
+  /** Stretches in which most requests got no HTTP answer (target down or hung), longest first. */
+  outages: Outage[]
+  /** What `lmsload drill` did and measured (drill.json), with the failures it caused. */
+  drill?: DrillSummary
   warnings: string[]
+}
+
+/** A stretch of the run in which the target was down or hung to its learners. */
+export interface Outage {
+  /** First second (from the run's start) in which most requests got no answer. */
+  startSec: number
+  /** The second after the last such second. */
+  endSec: number
+  durationSec: number
+  /** Requests that got no answer in the window, by kind (refused, reset, timeout…). */
+  failed: number
+  failedByKind: Record<string, number>
+  /** Requests answered in the window (the outage may be partial). */
+  answered: number
+}
+
+export interface DrillSummary extends Omit<DrillJson, 'schema'> {
+  /** Requests that failed (no HTTP answer, or an unexpected status) from the kill to the recovery (or the run's end). */
+  failedDuringOutage: number
+  /** Requests that ended in that window, answered or not. */
+  requestsDuringOutage: number
 }

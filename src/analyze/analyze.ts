@@ -6,6 +6,8 @@ import { ResourceView, type Signals } from './findings/signals.ts'
 import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.ts'
 import { spectrum, summarise } from './stats/latency.ts'
 import { findWindows } from './stats/windows.ts'
+import { findOutages } from './outages.ts'
+import { summariseDrill } from './drill.ts'
 import { verdictOf } from './verdict.ts'
 
 export interface AnalyzeOptions {
@@ -220,6 +222,8 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     findings,
     series,
     trust,
+    outages: findOutages(series),
+    ...(run.drill ? { drill: summariseDrill(run.drill, series) } : {}),
     warnings: [...run.warnings],
   }
   analysis.verdict = verdictOf(analysis)

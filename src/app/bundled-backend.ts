@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { UserError } from '../core/errors.ts'
 
 const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
@@ -10,11 +11,19 @@ export const RUN_BACKEND_DATA_DIR = path.join(PROJECT_ROOT, '.lmsload', 'run-bac
 
 export interface BundledBackend {
   url: string
-  pid: number
+  /** The current process (a restart gives a new one). */
+  readonly pid: number
   profile: string
   workers: number
+  dataDir: string
   /** What the backend printed (shown when it fails). */
   output(): string
+  /** Sends a signal to the backend (a drill's kill -9); resolves when the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>
+  /** Starts it again on the same port and data directory; resolves when it listens. */
+  restart(): Promise<void>
+  /** Runs one of the backend's own commands (backup, restore, verify-writes) on its data directory. */
+  command(args: string[]): Promise<{ stdout: string; stderr: string }>
   stop(): Promise<void>
 }
 
@@ -25,29 +34,29 @@ export interface BundledBackendOptions {
   startTimeoutMs?: number
 }
 
-/**
- * Starts the reference backend as its own process on a free loopback port, seeded on first use
- * (the toolkit and the backend share nothing but HTTP), and waits until it listens.
- */
-export async function startBundledBackend(options: BundledBackendOptions = {}): Promise<BundledBackend> {
-  const profile = options.profile ?? 'healthy'
-  const workers = options.workers ?? 1
-  const args = [BACKEND_CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir ?? RUN_BACKEND_DATA_DIR, '--profile', profile, '--workers', String(workers)]
+interface Started {
+  child: ChildProcess
+  url: string
+  exited: Promise<number | string>
+  output: () => string
+}
+
+function startProcess(args: string[], timeoutMs: number): Promise<Started> {
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } })
   let output = ''
   child.stdout!.on('data', (d: Buffer) => { output += d.toString() })
   child.stderr!.on('data', (d: Buffer) => { output += d.toString() })
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
-  const url = await new Promise<string>((resolve, reject) => {
+  return new Promise<Started>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new UserError('LMSLOAD_BACKEND_FAILED', `the bundled backend did not start within ${(options.startTimeoutMs ?? 180_000) / 1000} s: ${output.trim().split('\n').pop() ?? ''}`))
-    }, options.startTimeoutMs ?? 180_000)
+      reject(new UserError('LMSLOAD_BACKEND_FAILED', `the bundled backend did not start within ${timeoutMs / 1000} s: ${output.trim().split('\n').pop() ?? ''}`))
+    }, timeoutMs)
     const check = () => {
       const m = /listening on (http:\/\/[^\s]+)/.exec(output)
       if (m) {
         clearTimeout(timer)
-        resolve(m[1]!)
+        resolve({ child, url: m[1]!, exited, output: () => output })
       }
     }
     child.stdout!.on('data', check)
@@ -57,16 +66,47 @@ export async function startBundledBackend(options: BundledBackendOptions = {}): 
       reject(new UserError('LMSLOAD_BACKEND_FAILED', `the bundled backend exited (${code}) before listening: ${last}`))
     })
   })
+}
+
+const run = promisify(execFile)
+
+/**
+ * Starts the reference backend as its own process on a free loopback port, seeded on first use
+ * (the toolkit and the backend share nothing but HTTP), and waits until it listens.
+ */
+export async function startBundledBackend(options: BundledBackendOptions = {}): Promise<BundledBackend> {
+  const profile = options.profile ?? 'healthy'
+  const workers = options.workers ?? 1
+  const dataDir = options.dataDir ?? RUN_BACKEND_DATA_DIR
+  const timeoutMs = options.startTimeoutMs ?? 180_000
+  const args = (port: number) => [BACKEND_CLI, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', profile, '--workers', String(workers)]
+  let current = await startProcess(args(0), timeoutMs)
+  const port = Number(new URL(current.url).port)
+  const alive = () => current.child.exitCode === null && current.child.signalCode === null
   return {
-    url,
-    pid: child.pid!,
+    url: current.url,
+    get pid() {
+      return current.child.pid!
+    },
     profile,
     workers,
-    output: () => output,
+    dataDir,
+    output: () => current.output(),
+    async kill(signal) {
+      if (alive()) current.child.kill(signal)
+      await current.exited
+    },
+    async restart() {
+      if (alive()) throw new Error('the bundled backend is still running')
+      current = await startProcess(args(port), timeoutMs)
+    },
+    async command(extra) {
+      return run(process.execPath, [BACKEND_CLI, ...extra, '--data-dir', dataDir], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 2 ** 20 })
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
+      if (alive()) current.child.kill('SIGTERM')
+      const timer = setTimeout(() => current.child.kill('SIGKILL'), 10_000)
+      await current.exited
       clearTimeout(timer)
     },
   }

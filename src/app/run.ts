@@ -58,6 +58,10 @@ export interface RunHooks {
   onProgress?(progress: Progress): void
   /** Notable moments, one line each (backend started, run directory, warnings). */
   onNotice?(line: string): void
+  /** The target is known and answers (the bundled backend started); the load has not begun. */
+  onTarget?(target: { url: URL; bundled: BundledBackend | undefined }): Promise<void>
+  /** The run directory is closed (run.json final) and not yet analysed: a drill writes drill.json here. */
+  beforeAnalyze?(dir: string): Promise<void>
 }
 
 export interface RunOutcome {
@@ -203,7 +207,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const samplers: Sampler[] = [new HostSampler(), new ProcessSampler(process.pid, 'generator', false)]
     if (bundled) {
       samplers.push(new PrometheusSampler(new URL('/metrics', target).href, 'target'))
-      samplers.push(new ProcessSampler(bundled.pid, 'target:process'))
+      samplers.push(new ProcessSampler(() => bundled!.pid, 'target:process'))
     }
     for (const url of scrape) samplers.push(new PrometheusSampler(url))
     for (const pid of pids) samplers.push(new ProcessSampler(pid))
@@ -211,6 +215,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       record: (at, sample) => writer.resource(at, sample),
       failed: (at, source, message) => writer.event({ type: 'warning', atMs: at, message: `resource sampler ${source} failed: ${message}` }),
     })
+    await hooks.onTarget?.({ url: target, bundled })
     const progress = new ProgressSink((p) => hooks.onProgress?.(p))
     recorder.start()
     let engine: EngineResult
@@ -220,6 +225,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       await recorder.stop()
     }
     const run = writer.finish(engine.status, engine)
+    await hooks.beforeAnalyze?.(dir)
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? EXIT.interrupted : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }

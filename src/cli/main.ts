@@ -9,6 +9,7 @@ import { analyzeCommand, executeAnalyze } from './commands/analyze.ts'
 import { capacityCommand, executeCapacity } from './commands/capacity.ts'
 import { compareCommand, executeCompare } from './commands/compare.ts'
 import { demoCommand, executeDemo } from './commands/demo.ts'
+import { drillCommand, executeDrill } from './commands/drill.ts'
 import { executeReport, reportCommand } from './commands/report.ts'
 import { executeRun, runCommand } from './commands/run.ts'
 
@@ -32,11 +33,11 @@ function runBackend(args: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
   let exitCode: number = EXIT.ok
-  const parser = reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
+  const parser = drillCommand(reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
     .scriptName('lmsload')
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
-    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')))))))
+    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)'))))))))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   const env = { stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined }
   const exit = (code: number) => process.exit(code)
   if (parsed._[0] === 'run') exitCode = await executeRun(parsed as never, exit, env)
+  else if (parsed._[0] === 'drill') exitCode = await executeDrill(parsed as never, exit, env)
   else if (parsed._[0] === 'demo') exitCode = await executeDemo(parsed as never, exit, env)
   else if (parsed._[0] === 'analyze') exitCode = executeAnalyze(parsed as never, env)
   else if (parsed._[0] === 'report') exitCode = executeReport(parsed as never, env)

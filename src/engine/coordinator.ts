@@ -124,6 +124,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
         }
         for (const part of parts) {
           for (const e of part.journeyErrors) sink.event({ type: 'journey-error', atMs: record.startMs, journey: e.journey, message: e.message })
+          for (const [kind, key, value, at] of part.writes) sink.event({ type: 'write', atMs: at, kind, key, value })
         }
         const busy = record.generator.workers.some((w) => w && (w.elu >= SATURATED_ELU || w.lagP99Ms >= SATURATED_LAG_MS))
         saturatedRun = busy ? saturatedRun + 1 : 0

@@ -154,6 +154,11 @@ export class LearnerContext implements Learner {
     return passed
   }
 
+  acknowledged(kind: string, key: string, value?: string | number): void {
+    const now = this.host.clock.nowMs()
+    this.host.statsAt(now).writes.push([String(kind), String(key), value ?? null, now])
+  }
+
   async step<T>(name: string, work: () => Promise<T>): Promise<T> {
     const start = this.host.clock.nowMs()
     let failed = true

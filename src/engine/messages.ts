@@ -40,6 +40,8 @@ export interface WorkerInterval {
   startLag: string
   /** First messages of journeys that threw this second. */
   journeyErrors: Array<{ journey: string; message: string }>
+  /** Writes the target acknowledged: [kind, key, value, at (epoch ms)]. */
+  writes: Array<[string, string, string | number | null, number]>
   self: GeneratorSelf
 }
 

@@ -62,6 +62,8 @@ export class IntervalStats {
   dropped = 0
   readonly startLag = latencyHistogram()
   journeyErrors: Array<{ journey: string; message: string }> = []
+  /** Writes the target acknowledged this second: [kind, key, value, at (epoch ms)]. */
+  writes: Array<[string, string, string | number | null, number]> = []
 
   endpoint(name: string): EndpointStats {
     let e = this.endpoints.get(name)
@@ -120,12 +122,14 @@ export class IntervalStats {
       checks: this.checks,
       startLag: encodeHistogram(this.startLag),
       journeyErrors: this.journeyErrors,
+      writes: this.writes,
     }
     this.started = 0
     this.dropped = 0
     this.journeys = {}
     this.checks = {}
     this.journeyErrors = []
+    this.writes = []
     this.startLag.reset()
     return out
   }

@@ -57,6 +57,8 @@ export type EngineEvent =
   | { type: 'generator-saturated'; atMs: number; fromSecond: number; detail: string }
   | { type: 'warning'; atMs: number; message: string }
   | { type: 'abort'; atMs: number; reason: string }
+  /** A write the target acknowledged (Learner.acknowledged), for a drill's recovery-point check. */
+  | { type: 'write'; atMs: number; kind: string; key: string; value: string | number | null }
 
 export interface EngineStart {
   startMs: number

@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { Ajv } from 'ajv'
 import { UserError } from '../core/errors.ts'
 import { decodeSparse, type SparseHistogram } from '../metrics/sparse.ts'
+import { DRILL_SCHEMA, type DrillJson } from './drill-json.ts'
 import { RUN_JSON_SCHEMA, RUN_SCHEMA, type RunJson } from './run-json.ts'
 import { FILES } from './writer.ts'
 
@@ -39,6 +40,8 @@ export interface RecordedRun {
   intervals: IntervalLine[]
   events: Array<Record<string, unknown> & { t: number; type: string }>
   resources: ResourceLine[]
+  /** drill.json, when `lmsload drill` made the run. */
+  drill?: DrillJson
   warnings: string[]
 }
 
@@ -129,7 +132,22 @@ export function readRun(dir: string): RecordedRun {
   }
   const complete = run.status !== 'running'
   if (!complete) warnings.push(`${FILES.run}: the run never recorded its end (killed?); data up to its last whole second`)
-  return { dir, run, complete, endpoints, steps, intervals, events, resources, warnings }
+  const drill = readDrill(dir, warnings)
+  return { dir, run, complete, endpoints, steps, intervals, events, resources, ...(drill ? { drill } : {}), warnings }
+}
+
+/** drill.json is optional: a damaged one is a warning, never a reason to lose the run's analysis. */
+function readDrill(dir: string, warnings: string[]): DrillJson | undefined {
+  const file = path.join(dir, FILES.drill)
+  if (!existsSync(file)) return undefined
+  try {
+    const drill = JSON.parse(readFileSync(file, 'utf8')) as DrillJson
+    if (drill?.schema === DRILL_SCHEMA && drill.kill && Array.isArray(drill.probe?.timeline)) return drill
+    warnings.push(`${FILES.drill}: schema ${JSON.stringify(drill?.schema)} is not ${DRILL_SCHEMA}; drill results ignored`)
+  } catch (error) {
+    warnings.push(`${FILES.drill}: not valid JSON (${(error as Error).message}); drill results ignored`)
+  }
+  return undefined
 }
 
 export interface LoggedHistogram {

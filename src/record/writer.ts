@@ -13,6 +13,7 @@ export const FILES = {
   intervals: 'intervals.ndjson',
   resources: 'resources.ndjson',
   events: 'events.ndjson',
+  drill: 'drill.json',
 } as const
 
 /** Histogram tags in latency.hlog: `e<n>` endpoint latency, `e<n>.st.<component>` Server-Timing, `s<n>` step, `start-lag`. */

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
 import { measured, ms, pct, rate } from './format.ts'
 import { headline } from './headline.ts'
+import { drillSentence, outageLines } from './drill.ts'
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
@@ -11,6 +12,9 @@ function table(rows: string[][]): string {
 export function consoleSummary(a: Analysis): string {
   const h = headline(a)
   const out: string[] = [a.verdict.sentence, h.capacity, '']
+  const drill = drillSentence(a)
+  if (drill) out.push(drill, '')
+  else if ((a.outages ?? []).length) out.push(...outageLines(a), '')
   if (a.budgets.length > 0) {
     out.push('Budgets')
     for (const b of a.budgets) {

@@ -1,3 +1,4 @@
+import { drillSentence, outageLines } from './drill.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
 import { count, duration, measured, ms, pct, rate, signedPct } from './format.ts'
@@ -30,6 +31,9 @@ export function markdownSummary(a: Analysis, options: { reportFile?: string } = 
       `${duration(a.run.durationSec)}, ${count(a.arrivals.started)} learners, ${count(a.overall.count)} requests, ` +
       `p95 ${ms(a.overall.latencyMs?.p95)}, ${pct(a.overall.errorRate)} errors, status ${a.run.status}.`,
   ]
+  const drill = drillSentence(a)
+  if (drill) out.push('', '### Outage and recovery', '', drill)
+  else if ((a.outages ?? []).length) out.push('', '### Outages', '', ...outageLines(a).map((l) => `- ${l}`))
   const warnings = trustWarnings(a)
   if (warnings.length) out.push('', ...warnings.map((w) => `> [!WARNING]\n> ${w}`))
   if (a.budgets.length) {

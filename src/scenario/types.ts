@@ -73,6 +73,12 @@ export interface Learner<Data = unknown> {
   step<T>(name: string, work: () => Promise<T>): Promise<T>
   /** Wait at the profile's barrier (an exam's opening); immediate when the profile has none. */
   waitForRelease(): Promise<void>
+  /**
+   * Notes a write the target acknowledged (an answer that got a 2xx): `kind` names what was written,
+   * `key` identifies it, `value` is what must be read back. Recorded in events.ndjson; `lmsload
+   * drill` checks every acknowledged write after the target recovers (the recovery point).
+   */
+  acknowledged(kind: string, key: string, value?: string | number): void
 }
 
 export interface Journey<Data = unknown> {

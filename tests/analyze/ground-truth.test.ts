@@ -2,6 +2,12 @@
 // cause; under the profile-check scenario the top finding must name it, and healthy must yield no
 // critical finding. small-pool runs on PostgreSQL (one pooled connection over a network round trip); on
 // SQLite one connection thread is rarely the bottleneck at this load.
+//
+// Calibrated to the machine: healthy runs first, at full scale and then lighter until it shows no
+// critical finding; every profile then runs at that scale. A shared CI machine can be several
+// times slower than a quiet one, and at a load that saturates the healthy backend (SQLite's single
+// writer queues) lock contention is the truth, which would mask the injected causes. The suite
+// fails when healthy is not clean even at the lightest scale.
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,29 +26,46 @@ afterAll(async () => {
   for (const db of dbs) await db.drop()
 })
 
-describe('the analyzer names each injected cause first', () => {
-  it.each(Object.entries(EXPECTED_FINDINGS))('%s', async (profile, expected) => {
-    const db = await seededDatabase(ENGINE[profile] ?? 'sqlite', SEED_DEFAULTS, { dir: DATA_ROOT })
-    dbs.push(db)
-    const backend = await spawnBackend(db, ['--profile', profile, ...(expected?.args ?? [])])
-    let outcome: Awaited<ReturnType<typeof runScenario>>
-    try {
-      outcome = await runScenario({
-        scenarioFile: 'scenarios/profile-check.ts', target: backend.url, workers: 1,
-        out: path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-gt-')), profile),
-        scrape: [`${backend.url}/metrics`], pids: [backend.child.pid!],
-      }, { signal: new AbortController().signal })
-    } finally {
-      await backend.stop()
-    }
+const SCALES = [1, 0.6, 0.35]
+let scale: number | undefined
+
+async function findingsOf(profile: string, args: string[], runScale: number) {
+  const db = await seededDatabase(ENGINE[profile] ?? 'sqlite', SEED_DEFAULTS, { dir: DATA_ROOT })
+  dbs.push(db)
+  const backend = await spawnBackend(db, ['--profile', profile, ...args])
+  try {
+    const outcome = await runScenario({
+      scenarioFile: 'scenarios/profile-check.ts', target: backend.url, workers: 1, shape: { scale: runScale },
+      out: path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-gt-')), profile),
+      scrape: [`${backend.url}/metrics`], pids: [backend.child.pid!],
+    }, { signal: new AbortController().signal })
     const findings = outcome.analysis.findings
-    const summary = findings.map((f) => `${f.id} (${f.severity}, ${f.impact})`).join(', ') || 'none'
-    if (expected === null) {
-      expect(findings.filter((f) => f.severity === 'critical'), summary).toEqual([])
-    } else {
-      expect(findings[0]?.id, summary).toBe(expected.id)
-      expect(findings[0]!.evidence.metric).not.toBe('')
-      expect(findings[0]!.recommendation.length).toBeGreaterThan(40)
+    return { findings, summary: `at scale ${runScale}: ${findings.map((f) => `${f.id} (${f.severity}, ${f.impact})`).join(', ') || 'none'}` }
+  } finally {
+    await backend.stop()
+  }
+}
+
+describe('the analyzer names each injected cause first', () => {
+  it('healthy (and the scale this machine carries cleanly)', async () => {
+    const tried: string[] = []
+    for (const s of SCALES) {
+      const { findings, summary } = await findingsOf('healthy', [], s)
+      tried.push(summary)
+      if (!findings.some((f) => f.severity === 'critical')) {
+        scale = s
+        console.info(`ground truth at scale ${s} of profile-check (${tried.join('; ')})`)
+        break
+      }
     }
+    expect(scale, `healthy shows a critical finding at every scale: ${tried.join('; ')}`).toBeDefined()
+  }, 180_000)
+
+  it.each(Object.entries(EXPECTED_FINDINGS).filter(([, e]) => e !== null))('%s', async (profile, expected) => {
+    if (scale === undefined) expect.fail('no scale at which healthy is clean (see the healthy case)')
+    const { findings, summary } = await findingsOf(profile, expected!.args ?? [], scale!)
+    expect(findings[0]?.id, summary).toBe(expected!.id)
+    expect(findings[0]!.evidence.metric).not.toBe('')
+    expect(findings[0]!.recommendation.length).toBeGreaterThan(40)
   })
 })

@@ -78,12 +78,13 @@ export class Session implements Queryable {
     return conn
   }
 
-  async timed<T>(work: () => Promise<T>, isLockWait = false): Promise<T> {
+  /** Times one statement: its time inside the database when the connection reports it, else the round trip. */
+  async timed<T>(work: () => Promise<T>, isLockWait = false, conn?: PooledConnection): Promise<T> {
     const start = performance.now()
     try {
       return await work()
     } finally {
-      const ms = performance.now() - start
+      const ms = conn?.takeExecMs?.() ?? performance.now() - start
       this.timing.queries++
       this.db.observer.query(this.route, ms / 1000)
       // A statement that waits for a lock counts as lock time, not query time: the two add up.
@@ -100,7 +101,7 @@ export class Session implements Queryable {
   async all<R>(sql: string, params: readonly unknown[] = NO_PARAMS): Promise<R[]> {
     const conn = await this.acquire()
     try {
-      return await this.timed(() => conn.all<R>(sql, params))
+      return await this.timed(() => conn.all<R>(sql, params), false, conn)
     } finally {
       conn.release()
     }
@@ -116,7 +117,7 @@ export class Session implements Queryable {
     if (this.db.writer) return this.tx((t) => t.run(sql, params))
     const conn = await this.acquire()
     try {
-      const result = await this.timed(() => conn.run(sql, params))
+      const result = await this.timed(() => conn.run(sql, params), false, conn)
       return result.changes
     } finally {
       conn.release()
@@ -135,11 +136,11 @@ export class Session implements Queryable {
     try {
       conn = await this.acquire()
       const c = conn
-      await this.timed(() => c.exec(writer ? 'BEGIN IMMEDIATE' : 'BEGIN'), writer !== undefined)
+      await this.timed(() => c.exec(writer ? 'BEGIN IMMEDIATE' : 'BEGIN'), writer !== undefined, c)
       const t = new TxSession(this, c)
       try {
         const result = await work(t)
-        await this.timed(() => c.exec('COMMIT'))
+        await this.timed(() => c.exec('COMMIT'), false, c)
         return result
       } catch (error) {
         await c.exec('ROLLBACK').catch(() => {})
@@ -154,15 +155,15 @@ export class Session implements Queryable {
 
 class TxSession implements Tx {
   private readonly session: Session
-  private readonly conn: Connection
+  private readonly conn: PooledConnection
 
-  constructor(session: Session, conn: Connection) {
+  constructor(session: Session, conn: PooledConnection) {
     this.session = session
     this.conn = conn
   }
 
   all<R>(sql: string, params: readonly unknown[] = NO_PARAMS): Promise<R[]> {
-    return this.session.timed(() => this.conn.all<R>(sql, params))
+    return this.session.timed(() => this.conn.all<R>(sql, params), false, this.conn)
   }
 
   async one<R>(sql: string, params: readonly unknown[] = NO_PARAMS): Promise<R | undefined> {
@@ -171,12 +172,12 @@ class TxSession implements Tx {
   }
 
   async run(sql: string, params: readonly unknown[] = NO_PARAMS): Promise<number> {
-    const result = await this.session.timed(() => this.conn.run(sql, params))
+    const result = await this.session.timed(() => this.conn.run(sql, params), false, this.conn)
     return result.changes
   }
 
   async lock(sql: string, params: readonly unknown[] = NO_PARAMS): Promise<number> {
-    const result = await this.session.timed(() => this.conn.run(sql, params), true)
+    const result = await this.session.timed(() => this.conn.run(sql, params), true, this.conn)
     return result.changes
   }
 }

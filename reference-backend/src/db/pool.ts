@@ -15,6 +15,8 @@ export interface Connection {
 
 export interface PooledConnection extends Connection {
   release(): void
+  /** How long the last statement ran inside the database, when the driver can tell (SQLite's thread). */
+  takeExecMs?(): number | undefined
 }
 
 export interface PoolStats {

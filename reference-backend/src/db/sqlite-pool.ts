@@ -13,14 +13,16 @@ class SqliteConnection implements PooledConnection {
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
   private readonly pool: SqlitePool
+  private execMs: number | undefined
 
   constructor(pool: SqlitePool, init: SqliteWorkerInit) {
     this.pool = pool
     this.worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), { workerData: init })
-    this.worker.on('message', (msg: [number, number, unknown]) => {
+    this.worker.on('message', (msg: [number, number, unknown, number?]) => {
       const waiter = this.pending.get(msg[0])
       if (!waiter) return
       this.pending.delete(msg[0])
+      this.execMs = msg[3]
       if (msg[1] === 1) waiter.resolve(msg[2])
       else {
         const err = msg[2] as { kind: DbError['kind']; message: string }
@@ -54,6 +56,12 @@ class SqliteConnection implements PooledConnection {
 
   async exec(sql: string): Promise<void> {
     await this.send(OP_EXEC, sql, null)
+  }
+
+  takeExecMs(): number | undefined {
+    const ms = this.execMs
+    this.execMs = undefined
+    return ms
   }
 
   release(): void {

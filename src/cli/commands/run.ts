@@ -1,11 +1,11 @@
 import path from 'node:path'
 import type { Argv } from 'yargs'
-import { isSizeName, runScenario, SIZES, type RunRequest, type SizeName } from '../../app/run.ts'
+import { isSizeName, runScenario, SIZES, type RunHooks, type RunOutcome, type RunRequest, type SizeName } from '../../app/run.ts'
 import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
 import { ProgressPrinter } from '../progress.ts'
 import { consoleSummary } from '../../app/report.ts'
 
-interface RunArgs {
+export interface RunArgs {
   scenario: string
   target?: string
   'allow-remote': boolean
@@ -35,11 +35,9 @@ function positiveNumber(flag: string, text: string | undefined, integer: boolean
   return value
 }
 
-export function runCommand(yargs: Argv) {
-  return yargs.command<RunArgs>(
-    'run <scenario>',
-    'run a scenario and record it to a run directory',
-    (y) => y
+/** The options `run` and `drill` share: what to run, where, and how hard. */
+export function runOptions<T>(y: Argv<T>) {
+  return y
       .positional('scenario', { type: 'string', describe: 'scenario file (.ts) whose default export is defineScenario(…)' })
       .option('target', { type: 'string', describe: 'base URL of the LMS under test (default: start the bundled reference backend)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target that is not on loopback' })
@@ -57,12 +55,15 @@ export function runCommand(yargs: Argv) {
       .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
       .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
       .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
-    async () => {},
-  )
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
 }
 
-export async function executeRun(argv: RunArgs, exit: (code: number) => void, env: { stepSummaryFile?: string } = {}): Promise<number> {
+export function runCommand(yargs: Argv) {
+  return yargs.command<RunArgs>('run <scenario>', 'run a scenario and record it to a run directory', (y) => runOptions(y) as never, async () => {})
+}
+
+/** The run request the shared options describe; every malformed value is a one-line error. */
+export function runRequestOf(argv: RunArgs, env: { stepSummaryFile?: string } = {}): RunRequest {
   if (argv.size !== undefined && !isSizeName(argv.size)) {
     throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
   }
@@ -99,6 +100,13 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void, en
     stepSummaryFile: env.stepSummaryFile,
   }
   if (request.shape?.durationMs !== undefined && request.shape.durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
+  return request
+}
+
+type Runner = (request: RunRequest, hooks: RunHooks) => Promise<RunOutcome>
+
+export async function executeRun(argv: RunArgs, exit: (code: number) => void, env: { stepSummaryFile?: string } = {}, runner: Runner = runScenario): Promise<number> {
+  const request = runRequestOf(argv, env)
 
   const printer = new ProgressPrinter(process.stderr)
   const controller = new AbortController()
@@ -113,7 +121,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void, en
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const outcome = await runScenario(request, {
+    const outcome = await runner(request, {
       signal: controller.signal,
       onProgress: argv.quiet ? undefined : (p) => printer.update(p),
       onNotice: (line) => {

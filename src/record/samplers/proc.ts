@@ -70,13 +70,14 @@ function countFds(pid: number): number {
 /** A local process (and its children) from /proc: for any LMS, with or without /metrics. */
 export class ProcessSampler implements Sampler {
   readonly source: string
-  private readonly pid: number
+  private readonly pid: () => number
   private readonly withChildren: boolean
-  private previous: { at: number; cpuTicks: number; read: number; write: number } | undefined
+  private previous: { at: number; cpuTicks: number; read: number; write: number; root: number } | undefined
 
   /** `withChildren: false` for the generator itself, whose child may be the bundled backend. */
-  constructor(pid: number, source = `process:${pid}`, withChildren = true) {
-    this.pid = pid
+  /** `pid` may be a function: a target restarted during a drill is followed to its new process. */
+  constructor(pid: number | (() => number), source = `process:${typeof pid === 'number' ? pid : pid()}`, withChildren = true) {
+    this.pid = typeof pid === 'number' ? () => pid : pid
     this.source = source
     this.withChildren = withChildren
   }
@@ -90,7 +91,8 @@ export class ProcessSampler implements Sampler {
     let read = 0
     let write = 0
     let processes = 0
-    for (const pid of this.withChildren ? tree(this.pid) : [this.pid]) {
+    const root = this.pid()
+    for (const pid of this.withChildren ? tree(root) : [root]) {
       try {
         const s = readStat(pid)
         cpuTicks += s.cpuTicks
@@ -105,16 +107,17 @@ export class ProcessSampler implements Sampler {
         // a child exited between listing and reading
       }
     }
-    if (processes === 0) throw new Error(`process ${this.pid} is gone`)
+    if (processes === 0) throw new Error(`process ${root} is gone`)
     const metrics: Record<string, number> = { rss_bytes: rssBytes, threads, open_fds: fds, processes }
-    const prev = this.previous
+    // A new process (restarted target) starts its CPU count from zero: no ratio across the change.
+    const prev = this.previous?.root === root ? this.previous : undefined
     if (prev) {
       const seconds = (at - prev.at) / 1000
       metrics.cpu_ratio = (cpuTicks - prev.cpuTicks) / ticksPerSecond() / seconds
       metrics.read_bytes_per_s = Math.max(0, read - prev.read) / seconds
       metrics.write_bytes_per_s = Math.max(0, write - prev.write) / seconds
     }
-    this.previous = { at, cpuTicks, read, write }
+    this.previous = { at, cpuTicks, read, write, root }
     return { source: this.source, kind: 'process', metrics }
   }
 }
@@ -122,13 +125,15 @@ export class ProcessSampler implements Sampler {
 /** The machine: CPU busy share over all cores, memory, network bytes (loopback included). */
 export class HostSampler implements Sampler {
   readonly source = 'host'
-  private previous: { at: number; busy: number; total: number; rx: number; tx: number } | undefined
+  private previous: { at: number; busy: number; total: number; rx: number; tx: number; steal: number } | undefined
 
   async sample(): Promise<ResourceSample | undefined> {
     const at = performance.now()
     const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
     const idle = cpuLine[3]! + (cpuLine[4] ?? 0)
     const total = cpuLine.reduce((a, b) => a + b, 0)
+    // Time the hypervisor gave this machine's CPUs to other guests: a noisy neighbour slows everything.
+    const steal = cpuLine[7] ?? 0
     const mem = readFileSync('/proc/meminfo', 'utf8')
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(mem)?.[1] ?? 0) * 1024
     let rx = 0
@@ -149,10 +154,11 @@ export class HostSampler implements Sampler {
       const seconds = (at - prev.at) / 1000
       const dt = total - prev.total
       metrics.cpu_ratio = dt > 0 ? (total - idle - prev.busy) / dt : 0
+      metrics.steal_ratio = dt > 0 ? (steal - prev.steal) / dt : 0
       metrics.net_rx_bytes_per_s = (rx - prev.rx) / seconds
       metrics.net_tx_bytes_per_s = (tx - prev.tx) / seconds
     }
-    this.previous = { at, busy: total - idle, total, rx, tx }
+    this.previous = { at, busy: total - idle, total, rx, tx, steal }
     return { source: this.source, kind: 'host', metrics }
   }
 }
