@@ -46,16 +46,17 @@ describe('lmsload compare', () => {
     await slow?.close()
   })
 
-  // A 20 ms base: scheduling noise on a shared 2-core machine moves a per-second p95 by a few ms,
-  // which on a 3 ms base is a "significant" 10 % regression between two runs of the same server.
+  // A 20 ms base and a 30 % allowance: scheduling noise on a shared 2-core machine moves a run's
+  // p95 by a few ms, which on a 3 ms base and a 10 % allowance flagged two runs of the same server.
+  // The planted slowdown (+25 ms, +125 %) is far beyond both.
   it('does not flag two runs of the same server, and flags a planted 25 ms slowdown', async () => {
     const a = await run(fast, 1)
     const b = await run(fast, 2)
     const c = await run(slow, 1)
-    const same = compareDirs(a, b, { maxRegression: 0.1 })
+    const same = compareDirs(a, b, { maxRegression: 0.3 })
     expect(same.comparison.endpoints[0]!.verdict).not.toBe('regression')
     expect(same.exitCode).toBe(0)
-    const worse = compareDirs(a, c, { maxRegression: 0.1 })
+    const worse = compareDirs(a, c, { maxRegression: 0.3 })
     expect(worse.comparison.endpoints[0]).toMatchObject({ name: 'GET /items/:id', verdict: 'regression' })
     expect(worse.comparison.endpoints[0]!.test!.p).toBeLessThan(0.001)
     expect(worse.exitCode).toBe(99)
