@@ -43,14 +43,16 @@ export class ResourceRecorder {
       const at = Date.now()
       sampler.sample().then(
         (sample) => {
-          if (sample && this.running) this.hooks.record(at, sample)
           this.failing.delete(sampler.source)
+          if (sample && this.running) this.hooks.record(at, sample)
         },
         (error: Error) => {
           if (!this.failing.has(sampler.source) && this.running) this.hooks.failed(at, sampler.source, error.message)
           this.failing.add(sampler.source)
         },
-      ).finally(() => this.inFlight.delete(sampler.source))
+      ).catch(() => {
+        // recording the sample failed (the run directory's disk): the writer stops the run
+      }).finally(() => this.inFlight.delete(sampler.source))
     }
   }
 

@@ -211,6 +211,16 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     }
     for (const url of scrape) samplers.push(new PrometheusSampler(url))
     for (const pid of pids) samplers.push(new ProcessSampler(pid))
+    // A write that fails mid-run (disk full) stops the arrivals: load that cannot be recorded is
+    // load for nothing. The run ends as `failed` with a one-line error.
+    const stop = new AbortController()
+    const forward = () => stop.abort(hooks.signal.reason)
+    if (hooks.signal.aborted) forward()
+    else hooks.signal.addEventListener('abort', forward, { once: true })
+    writer.onFailure = (error) => {
+      notice(`${error.message}: stopping arrivals`)
+      stop.abort('run directory write failed')
+    }
     const recorder = new ResourceRecorder(samplers, {
       record: (at, sample) => writer.resource(at, sample),
       failed: (at, source, message) => writer.event({ type: 'warning', atMs: at, message: `resource sampler ${source} failed: ${message}` }),
@@ -220,9 +230,14 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     recorder.start()
     let engine: EngineResult
     try {
-      engine = await runEngine(scenario, config, new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : [])), hooks.signal)
+      engine = await runEngine(scenario, config, new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : [])), stop.signal)
     } finally {
+      hooks.signal.removeEventListener('abort', forward)
       await recorder.stop()
+    }
+    if (writer.failed) {
+      writer.finish('failed', { ...engine, failure: writer.failed.message })
+      throw writer.failed
     }
     const run = writer.finish(engine.status, engine)
     await hooks.beforeAnalyze?.(dir)

@@ -42,6 +42,9 @@ export class RunDirWriter implements EngineSink {
   /** Resource samples taken before the start: written with negative times once it is known. */
   private early: Array<{ atMs: number; sample: ResourceSample }> = []
   private closed = false
+  private failure: UserError | undefined
+  /** Called once, at the first write that fails (disk full, file system gone read-only). */
+  onFailure: ((error: UserError) => void) | undefined
 
   private constructor(dir: string, run: RunJson) {
     this.dir = dir
@@ -69,12 +72,23 @@ export class RunDirWriter implements EngineSink {
     return writer
   }
 
+  /** The first write error, if any: from then on nothing more is written (lines stay whole). */
+  get failed(): UserError | undefined {
+    return this.failure
+  }
+
+  private fail(error: UserError): void {
+    if (this.failure) return
+    this.failure = error
+    this.onFailure?.(error)
+  }
+
   private write(file: keyof RunDirWriter['fds'], text: string): void {
-    if (this.closed || text === '') return
+    if (this.closed || this.failure || text === '') return
     try {
       writeSync(this.fds[file], text)
     } catch (error) {
-      throw runDirError(this.dir, `write ${FILES[file]}`, error)
+      this.fail(runDirError(this.dir, `write ${FILES[file]}`, error))
     }
   }
 
@@ -136,7 +150,11 @@ export class RunDirWriter implements EngineSink {
     this.hlog.outputLegend()
     this.write('latency', this.hlogBuffer)
     this.hlogBuffer = ''
-    this.writeRunJson()
+    try {
+      this.writeRunJson()
+    } catch (error) {
+      this.fail(error as UserError)
+    }
     for (const { atMs, sample } of this.early) this.resource(atMs, sample)
     this.early = []
   }
@@ -200,7 +218,13 @@ export class RunDirWriter implements EngineSink {
       generatorSaturated: result.generatorSaturated,
       ...(result.failure ? { failure: result.failure } : {}),
     }
-    this.writeRunJson()
+    // After a write error run.json is still tried: a full disk may have room for one small file,
+    // and a run.json that says `failed` beats one that says `running`.
+    try {
+      this.writeRunJson()
+    } catch (error) {
+      this.fail(error as UserError)
+    }
     this.closed = true
     for (const fd of Object.values(this.fds)) closeSync(fd)
     return this.run

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDirect } from '../../reference-backend/src/db/direct.ts'
 import { ENGINES, seededDatabase, startBackend, type TestBackend, type TestDatabase } from '../helpers/backend.ts'
 import { PASSWORDS } from '../helpers/api.ts'
 
@@ -42,6 +44,20 @@ const CASES: Case[] = [
   { name: 'post to the forum', method: 'POST', path: (w) => `/api/courses/${w.courseId}/forum/posts`, json: { title: 't', body: 'b' }, expect: { anonymous: 401, owner: 201, outsider: 403 } },
   { name: 'upload an assignment', method: 'POST', path: (w) => `/api/assignments/${w.assignmentId}/submissions`, octet: true, expect: { anonymous: 401, owner: 201, outsider: 403, teacher: 403 } },
 ]
+
+// What a refused request must leave untouched: every row of the tables learners and teachers write.
+const GUARDED = ['users', 'courses', 'enrolments', 'quizzes', 'attempts', 'answers', 'progress', 'forum_posts', 'submissions']
+
+async function digest(db: TestDatabase): Promise<string> {
+  const conn = await openDirect(db.dataDir, db.databaseUrl)
+  try {
+    const hash = createHash('sha256')
+    for (const table of GUARDED) hash.update(`${table}:${JSON.stringify(await conn.all(`SELECT * FROM ${table} ORDER BY id`, []))}`)
+    return hash.digest('hex')
+  } finally {
+    await conn.close()
+  }
+}
 
 describe.each(ENGINES)('authorization matrix on %s', (engine) => {
   let db: TestDatabase
@@ -90,8 +106,11 @@ describe.each(ENGINES)('authorization matrix on %s', (engine) => {
     const options = c.octet
       ? { token, body: Buffer.from('essay'), headers: { 'content-type': 'application/octet-stream' } }
       : { token, json: c.json }
+    const before = status >= 400 && c.method !== 'GET' ? await digest(db) : undefined
     const r = await backend.api.call(c.method, c.path(world), options)
     expect(r.status, r.text).toBe(status)
+    // A refused write changed nothing: not a row, not a column.
+    if (before !== undefined) expect(await digest(db)).toBe(before)
   })
 
   it('never shows one learner the grades of another', async () => {
@@ -105,5 +124,33 @@ describe.each(ENGINES)('authorization matrix on %s', (engine) => {
   it('refuses a forged or expired bearer token', async () => {
     expect((await backend.api.get('/api/me', 'A'.repeat(43))).status).toBe(401)
     expect((await backend.api.call('GET', '/api/me', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })).status).toBe(401)
+  })
+
+  it('issues unguessable session tokens: unique, 256 bits, no shared structure', async () => {
+    const tokens = await Promise.all(Array.from({ length: 40 }, () => backend.api.login('learner3', PASSWORDS.learner)))
+    expect(new Set(tokens).size).toBe(tokens.length)
+    for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{43,}$/)
+    // No common prefix beyond chance and every position varies: not a counter, a time or a user id.
+    const prefix = tokens.reduce((p, t) => { let i = 0; while (i < p.length && p[i] === t[i]) i++; return p.slice(0, i) }, tokens[0]!)
+    expect(prefix.length).toBeLessThan(3)
+    for (let i = 0; i < 43; i++) expect(new Set(tokens.map((t) => t[i])).size, `position ${i}`).toBeGreaterThan(5)
+  })
+})
+
+describe.each(ENGINES)('session expiry on %s', (engine) => {
+  it('refuses a token once its session lifetime has passed', async () => {
+    const db = await seededDatabase(engine)
+    const backend = await startBackend(db, { sessionTtlSec: 1 })
+    try {
+      const token = await backend.api.login('learner1', PASSWORDS.learner)
+      expect((await backend.api.get('/api/me', token)).status).toBe(200)
+      await new Promise((r) => setTimeout(r, 1500))
+      const expired = await backend.api.get('/api/me', token)
+      expect(expired.status).toBe(401)
+      expect(expired.text).toMatch(/session expired or unknown/)
+    } finally {
+      await backend.close()
+      await db.drop()
+    }
   })
 })

@@ -97,7 +97,12 @@ const CHECKS: Check[] = [
     // Median of Server-Timing's db component: robust to a stray GC pause in either run.
     profile: 'no-index', workload: 'answersOneByOne', metric: 'median DB time per answer request (ms, Server-Timing)',
     measure: (_d, _after, observed) => median(observed),
-    expectation: (p, h) => expect(p).toBeGreaterThanOrEqual(5 * h),
+    // The scan adds milliseconds per request and at least doubles it. On PostgreSQL the baseline
+    // is six network round trips (5–8 ms on a busy machine), so a pure ratio is noise-bound there.
+    expectation: (p, h) => {
+      expect(p).toBeGreaterThanOrEqual(2 * h)
+      expect(p - h).toBeGreaterThanOrEqual(3)
+    },
   },
   {
     profile: 'small-pool', workload: 'dashboards', metric: 'mean pool wait (s)',
