@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyError, type FastifySchemaValidationError } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
@@ -57,6 +57,31 @@ export interface BuiltApp {
   routes: string[]
 }
 
+type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null }
+
+/**
+ * Ajv's coercion reads '0x10' as 16 and '1e309' as Infinity: an id or a page number in a URL must
+ * be plain decimal digits, or the request is a 400 like any other bad parameter.
+ */
+function decimalIntegers(validate: Validate, schema: unknown): Validate {
+  const props = (schema as { properties?: Record<string, { type?: string }> }).properties ?? {}
+  const integers = Object.entries(props).filter(([, p]) => p.type === 'integer').map(([k]) => k)
+  if (integers.length === 0) return validate
+  const checked: Validate = (data) => {
+    for (const key of integers) {
+      const value = (data as Record<string, unknown> | null)?.[key]
+      if (typeof value === 'string' && !/^-?\d{1,16}$/.test(value)) {
+        checked.errors = [{ instancePath: `/${key}`, schemaPath: '#/properties', keyword: 'type', params: { type: 'integer' }, message: 'must be an integer in decimal digits' }]
+        return false
+      }
+    }
+    const ok = validate(data)
+    checked.errors = validate.errors
+    return ok
+  }
+  return checked
+}
+
 export async function buildApp(deps: Deps, options: AppOptions): Promise<BuiltApp> {
   const { config, behaviour, metrics } = deps
   const app = Fastify({
@@ -73,7 +98,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<BuiltAp
   // params and query strings arrive as text, so they are coerced to the declared types.
   const strict = addFormats.default(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false }))
   const coercing = addFormats.default(new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false }))
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict.compile(schema) : decimalIntegers(coercing.compile(schema), schema)))
 
   await app.register(rateLimit, {
     global: false,

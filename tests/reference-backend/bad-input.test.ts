@@ -105,6 +105,27 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     expect(await backend.api.login('learner2', PASSWORDS.learner)).toBeTruthy()
   })
 
+  // Every route parameter is an id: injection and path-traversal strings in any of them are a 400
+  // (schema) or a 404 (routing), never a 500, never a file, never a changed row.
+  const PARAM_ROUTES = [
+    ['GET', '/api/courses/:p'], ['GET', '/api/courses/:p/gradebook'], ['GET', '/api/courses/:p/forum/posts'], ['GET', '/api/lessons/:p'],
+    ['PUT', '/api/lessons/:p/progress'], ['GET', '/api/quizzes/:p'], ['POST', '/api/quizzes/:p/attempts'], ['GET', '/api/attempts/:p'],
+    ['POST', '/api/attempts/:p/submit'], ['PUT', '/api/attempts/1/answers/:p'], ['POST', '/api/assignments/:p/submissions'],
+  ] as const
+  const EVIL_IDS = [...INJECTIONS, '../../../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%00', '1e309', '-1', '0x10', '99999999999999999999']
+  it.each(PARAM_ROUTES)('refuses injection and traversal in the id of %s %s', async (method, route) => {
+    const before = await backend.api.get('/api/me/grades', token)
+    for (const evil of EVIL_IDS) {
+      const p = route.replace(':p', evil.includes('%') ? evil : encodeURIComponent(evil))
+      const r = route.includes('submissions')
+        ? await backend.api.call(method, p, { token, body: Buffer.from('essay'), headers: { 'content-type': 'application/octet-stream' } })
+        : await backend.api.call(method, p, { token, json: method === 'GET' ? undefined : { positionSec: 1, choice: 1 } })
+      expect([400, 404], `${method} ${p}: ${r.status} ${r.text}`).toContain(r.status)
+      expect(r.text).not.toMatch(/root:|SQLITE|syntax error|at \w+ \(/)
+    }
+    expect((await backend.api.get('/api/me/grades', token)).body).toEqual(before.body)
+  })
+
   it('refuses a learner progress position that is not a number', async () => {
     const r = await backend.api.call('PUT', `/api/lessons/${lessonId}/progress`, { token, json: { positionSec: '10s' } })
     expect(r.status).toBe(400)
