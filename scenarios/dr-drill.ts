@@ -32,7 +32,7 @@ export default defineScenario<LmsData>({
         const start = await withRetry(l, 3, () => l.post('/api/quizzes/:id/attempts', { params: { id: quizId } }))
         if (!l.check(start, (r) => r.status === 201 || r.status === 200, 'attempt started')) return
         const { attempt, questions } = start.json<{ attempt: { id: number }; questions: Array<{ id: number; options: string[] }> }>()
-        for (const q of questions.slice(0, 5)) {
+        for (const q of questions.slice(0, 4)) {
           await l.think(think.uniform('1s', '2s'))
           const choice = l.random.int(q.options.length)
           const saved = await withRetry(l, 5, () => l.put('/api/attempts/:id/answers/:questionId', { params: { id: attempt.id, questionId: q.id }, json: { choice } }))

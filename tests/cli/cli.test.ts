@@ -35,7 +35,7 @@ describe('lmsload --help', () => {
   })
 })
 
-describe('bad command lines get one line and exit 1', () => {
+describe.concurrent('bad command lines get one line and exit 1', () => {
   it.each([
     [['bogus'], /^lmsload: Unknown argument: bogus$/],
     [['bogus', '--frobnicate'], /^lmsload: Unknown arguments: frobnicate, bogus$/],

@@ -71,7 +71,7 @@ describe('lmsload run', () => {
   })
 })
 
-describe('lmsload run refuses bad input in one line', () => {
+describe.concurrent('lmsload run refuses bad input in one line', () => {
   const scenario = (source: string) => writeScenario(source)
   const cases: Array<[string, () => string[], RegExp]> = [
     ['a missing scenario file', () => ['run', '/nonexistent/x.ts', '--target', target.url], /^lmsload: \/nonexistent\/x\.ts: no such scenario file$/],

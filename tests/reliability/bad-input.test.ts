@@ -3,7 +3,7 @@
 // where, exit 1 (a gate that cannot be checked exits 99), no stack trace, and nothing the command
 // was pointed at is changed, deleted or overwritten. tests/cli/run.test.ts and tests/cli/cli.test.ts
 // hold the scenario-file and command-line cases.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -44,6 +44,12 @@ function runDir(edit: Record<string, string | null | ((text: string) => string)>
     if (change === null) rmSync(p)
     else writeFileSync(p, typeof change === 'function' ? change(readFileSync(p, 'utf8')) : change)
   }
+  return dir
+}
+
+function emptyDir(): string {
+  const dir = path.join(scratch, `data-${++n}`)
+  mkdirSync(dir)
   return dir
 }
 
@@ -119,15 +125,16 @@ const CASES: Case[] = [
   ['a drill target pid that is not a number', () => ['drill', 'scenarios/dr-drill.ts', '--target', target.url, '--target-pid', 'me'], /--target-pid: expected a process id, got 'me'$/],
   ['a drill probe path without its slash', () => ['drill', 'scenarios/dr-drill.ts', '--probe-path', 'healthz'], /--probe-path: expected a path starting with '\/', got 'healthz'$/],
   // The backend's recovery-point check
-  ['acknowledged writes that are not JSON, with the line', () => ['backend', 'verify-writes', '--writes', file('w.ndjson', '{"kind":"answer","key":"1:2","value":1,"t":1}\n{oops\n'), '--data-dir', scratch], /w\.ndjson:2: not valid JSON$/],
-  ['acknowledged writes without a kind', () => ['backend', 'verify-writes', '--writes', file('w.ndjson', '{"key":"1:2"}\n'), '--data-dir', scratch], /w\.ndjson:1: a write needs string "kind" and "key"$/],
-  ['an acknowledged-writes file that does not exist', () => ['backend', 'verify-writes', '--writes', path.join(scratch, 'none.ndjson'), '--data-dir', scratch], /--writes: .*none\.ndjson does not exist$/],
+  ['acknowledged writes that are not JSON, with the line', () => ['backend', 'verify-writes', '--writes', file('w.ndjson', '{"kind":"answer","key":"1:2","value":1,"t":1}\n{oops\n'), '--data-dir', emptyDir()], /w\.ndjson:2: not valid JSON$/],
+  ['acknowledged writes without a kind', () => ['backend', 'verify-writes', '--writes', file('w.ndjson', '{"key":"1:2"}\n'), '--data-dir', emptyDir()], /w\.ndjson:1: a write needs string "kind" and "key"$/],
+  ['an acknowledged-writes file that does not exist', () => ['backend', 'verify-writes', '--writes', path.join(scratch, 'none.ndjson'), '--data-dir', emptyDir()], /--writes: .*none\.ndjson does not exist$/],
 ]
 
-describe('bad input: one line, where and what, nothing touched', () => {
+describe.concurrent('bad input: one line, where and what, nothing touched', () => {
   it.each(CASES)('%s', async (_name, args, message, exit = 1) => {
     const argv = args()
-    const touched = argv.filter((a) => a.startsWith(scratch) || a === run)
+    // The paths a case names (concurrent cases add their own files beside them, never inside).
+    const touched = argv.filter((a) => (a.startsWith(scratch) && a !== scratch) || a === run)
     const before = snapshot(touched)
     const r = await runCli(argv)
     expect(r.code, r.stderr + r.stdout).toBe(exit)
