@@ -4,15 +4,20 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { Analysis } from '../../src/analyze/analysis.ts'
 import type { DrillJson } from '../../src/record/drill-json.ts'
+import { SEED_DEFAULTS } from '../../reference-backend/src/seed/generate.ts'
+import { seededDatabase, spawnBackend } from '../helpers/backend.ts'
 import { runCli } from '../helpers/cli.ts'
+
+const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'lmsload-drill-'))
 const read = <T>(dir: string, file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T
 
-describe('lmsload drill on the bundled backend', () => {
+describe('lmsload drill', () => {
   it('kills it at 50 %, restarts it, and reports the recovery time and no lost answer', async () => {
     const out = path.join(tmp(), 'drill')
     const r = await runCli(['drill', 'scenarios/dr-drill.ts', '--duration', '12s', '--kill-at', '50%', '--out', out, '--quiet'])
@@ -70,5 +75,46 @@ describe('lmsload drill on the bundled backend', () => {
     expect(drill.writes!.lostSample[0]!.found).toBeNull()
     expect(r.stdout).toMatch(/\d+ LOST, the last [\d.]+ s before the kill/)
     expect(existsSync(path.join(out, 'report.html'))).toBe(true)
+  }, 120_000)
+
+  it('drills a target it did not start: --target-pid, a restart command, and a verify command reading $LMSLOAD_WRITES', async () => {
+    // The demo population (2,000 learners): one exam account per learner of the drill.
+    const db = await seededDatabase('sqlite', SEED_DEFAULTS)
+    const backend = await spawnBackend(db)
+    const port = new URL(backend.url).port
+    const node = JSON.stringify(process.execPath)
+    const cli = JSON.stringify(BACKEND_CLI)
+    const dataDir = JSON.stringify(db.dataDir)
+    const out = path.join(tmp(), 'external')
+    try {
+      const r = await runCli(['drill', 'scenarios/dr-drill.ts', '--target', backend.url, '--duration', '8s', '--kill-at', '50%', '--out', out, '--quiet',
+        '--target-pid', String(backend.child.pid),
+        '--restart-command', `${node} ${cli} start --data-dir ${dataDir} --port ${port} --log-level silent --login-rate-limit 10000`,
+        '--verify-command', `${node} ${cli} verify-writes --data-dir ${dataDir} --writes "$LMSLOAD_WRITES"`])
+      expect(r.code, r.stderr + r.stdout).toBe(0)
+      expect(await backend.exited).toBe('SIGKILL')
+      const drill = read<DrillJson>(out, 'drill.json')
+      expect(drill.kill.how).toBe(`SIGKILL to pid ${backend.child.pid}`)
+      expect(drill.restart!.how).toMatch(/^command: .* start --data-dir /)
+      expect(drill.rtoSec).toBeGreaterThan(0.5)
+      expect(drill.writes!.verifier).toMatch(/^command: .* verify-writes /)
+      expect(drill.writes!.acknowledged).toBeGreaterThan(10)
+      expect(drill.writes!.checked).toBe(drill.writes!.acknowledged)
+      expect(drill.writes!.lost).toBe(0)
+      expect(drill.problems).toEqual([])
+    } finally {
+      // The restart command's server outlives the drill by design: stop it here.
+      const pidFile = path.join(db.dataDir, 'backend.pid')
+      if (existsSync(pidFile)) {
+        const pid = Number(readFileSync(pidFile, 'utf8'))
+        try {
+          process.kill(pid, 'SIGTERM')
+        } catch {
+          // already gone
+        }
+        for (let i = 0; i < 50 && existsSync(pidFile); i++) await new Promise((res) => setTimeout(res, 100))
+      }
+      await db.drop()
+    }
   }, 120_000)
 })
