@@ -40,7 +40,7 @@ describe('lmsload run', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).status).toBe('completed')
   })
 
-  it('ends with exit 130 and an aborted run directory with its data when interrupted', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('ends with exit 130 and an aborted run directory with its data and report on %s', async (signal) => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-cli-')), 'run')
     const file = writeScenario(PING.replace("duration: '2s'", "duration: '120s'"))
     const child = spawn(process.execPath, [LMSLOAD_BIN, 'run', file, '--target', target.url, '--out', out, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -60,14 +60,18 @@ describe('lmsload run', () => {
         }
       }, 100)
     })
-    child.kill('SIGINT')
+    child.kill(signal)
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code, stderr).toBe(130)
-    expect(stderr).toMatch(/SIGINT: stopping arrivals/)
+    expect(stderr).toMatch(new RegExp(`${signal}: stopping arrivals`))
     const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'))
     expect(run.status).toBe('aborted')
     expect(run.result.arrivals.started).toBeGreaterThan(40)
     expect(readFileSync(path.join(out, 'intervals.ndjson'), 'utf8').trim().split('\n').length).toBe(run.result.seconds)
+    // Analysed and reported like any run, the interruption said plainly.
+    const analysis = JSON.parse(readFileSync(path.join(out, 'analysis.json'), 'utf8'))
+    expect(analysis.run.status).toBe('aborted')
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('aborted')
   })
 })
 
