@@ -107,7 +107,10 @@ function launch(command: string): Promise<string | undefined> {
   })
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, ms)
+  signal?.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+})
 
 /** The probe: one GET every 100 ms from the load's start to its end, answered = any status below 500. */
 class RecoveryProbe {
@@ -209,9 +212,12 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
     notice(`drill: ${action} at ${secondsOf(atMs).toFixed(1)} s${detail ? ` (${detail})` : ''}`)
   }
 
+  // A run that ends before the kill time (interrupted, or shorter than planned) kills nothing.
+  const cancel = new AbortController()
   const act = async (plannedMs: number) => {
     const killMs = killAtMs(plan.killAt, plannedMs)
-    await sleep(Math.max(0, startMs + killMs - Date.now()))
+    await sleep(Math.max(0, startMs + killMs - Date.now()), cancel.signal)
+    if (cancel.signal.aborted) return
     const killedAt = Date.now()
     let how: string
     if (bundled) {
@@ -336,6 +342,7 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
       await hooks.onTarget?.(target)
     },
     async beforeAnalyze(dir) {
+      if (!record.kill) cancel.abort()
       await drillDone
       await probe?.stop()
       if (!record.kill) problems.push('the run ended before the kill time: nothing was killed')
