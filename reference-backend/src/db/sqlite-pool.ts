@@ -6,6 +6,8 @@ import { toDialect } from './sql.ts'
 interface Pending {
   resolve(value: unknown): void
   reject(error: Error): void
+  /** When the statement was sent (timeOrigin + now, comparable across threads). */
+  sentAt: number
 }
 
 class SqliteConnection implements PooledConnection {
@@ -22,7 +24,8 @@ class SqliteConnection implements PooledConnection {
       const waiter = this.pending.get(msg[0])
       if (!waiter) return
       this.pending.delete(msg[0])
-      this.execMs = msg[3]
+      // Sending, the connection thread's queue and the statement itself; not the main thread's backlog.
+      this.execMs = msg[3] === undefined ? undefined : Math.max(0, msg[3] - waiter.sentAt)
       if (msg[1] === 1) waiter.resolve(msg[2])
       else {
         const err = msg[2] as { kind: DbError['kind']; message: string }
@@ -41,7 +44,7 @@ class SqliteConnection implements PooledConnection {
   private send(op: number, sql: string, params: readonly unknown[] | null): Promise<unknown> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      this.pending.set(id, { resolve, reject, sentAt: performance.timeOrigin + performance.now() })
       this.worker.postMessage([id, op, op === OP_EXEC ? sql : toDialect(sql, 'sqlite'), params])
     })
   }

@@ -43,13 +43,14 @@ function serve(init: SqliteWorkerInit): void {
 
   port.on('message', (msg: Request) => {
     const [id, op, sql, params] = msg
-    // The statement's own time, sent with its result: the round trip also holds the wait for the
-    // main thread to take the reply, which is the event loop's queueing, not the database's.
-    const started = performance.now()
+    // When the statement finished, on the clock all threads share (timeOrigin + now): the main
+    // thread counts database time from sending to this moment, not to when its busy event loop
+    // got round to the reply — that wait is queueing, not the database.
+    const done = () => performance.timeOrigin + performance.now()
     try {
       if (op === OP_EXEC) {
         db.exec(sql)
-        port.postMessage([id, 1, null, performance.now() - started])
+        port.postMessage([id, 1, null, done()])
         return
       }
       let stmt = statements.get(sql)
@@ -59,7 +60,7 @@ function serve(init: SqliteWorkerInit): void {
       }
       const args = params === null ? [] : bindable(params)
       const result = op === OP_ALL ? stmt.all(...args) : { changes: Number(stmt.run(...args).changes) }
-      port.postMessage([id, 1, result, performance.now() - started])
+      port.postMessage([id, 1, result, done()])
     } catch (error) {
       const e = error as { errcode?: number; message: string }
       port.postMessage([id, 0, { kind: errorKind(e.errcode), message: e.message }])
