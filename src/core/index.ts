@@ -1,5 +1,6 @@
 export * from './errors.ts'
 export * from './units.ts'
+export * from './paths.ts'
 export * from './rng.ts'
 export * from './clock.ts'
 export * from './budget-rule.ts'

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { UserError } from './errors.ts'
 
 const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -26,10 +25,4 @@ export function parseSizeBytes(text: string, where: string): number {
   }
   const unit = (match[2] ?? 'b').toLowerCase()
   return Math.round(Number(match[1]) * SIZE_UNITS_BYTES[unit]!)
-}
-
-/** A path as a user wants to read it: relative to the working directory when inside it. */
-export function displayPath(absolute: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, absolute)
-  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative
 }

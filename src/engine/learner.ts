@@ -8,7 +8,7 @@ import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
 import { classifyTransportError } from './http/errors.ts'
 import type { HttpClient } from './http/client.ts'
-import { endpointName, expandRoute } from './http/route.ts'
+import { endpointName, expandRoute } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
 import type { EndpointStats, IntervalStats } from './stats.ts'
 

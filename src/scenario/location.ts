@@ -1,9 +1,17 @@
-import { fileURLToPath } from 'node:url'
-import path from 'node:path'
-import { parseDurationMs, UserError } from '../core/index.ts'
+import { UserError } from '../core/errors.ts'
+import { parseDurationMs } from '../core/units.ts'
 
-// lmsload's own sources: frames here are never the user's line.
-const SOURCE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+// lmsload's own sources (src/), as a file: URL prefix: frames there are never the user's line.
+// Plain string work, no Node modules: this file is also bundled into k6 scripts (lmsload export k6).
+const SOURCE_URL = new URL('..', import.meta.url).href
+
+interface ProcessLike {
+  cwd(): string
+}
+
+function toFileUrl(file: string): string {
+  return file.startsWith('file://') ? file : `file://${encodeURI(file)}`
+}
 
 /**
  * `file:line` of the scenario code that called into lmsload: the first stack frame outside
@@ -14,10 +22,12 @@ export function callerLocation(): string {
   for (const line of stack.split('\n').slice(1)) {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line.trim())
     if (!m) continue
-    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!
-    if (file.startsWith(SOURCE_DIR + path.sep) || file.includes('/node_modules/') || file.startsWith('node:')) continue
-    const relative = path.relative(process.cwd(), file)
-    return `${relative.startsWith('..') ? file : relative}:${m[2]}`
+    const url = toFileUrl(m[1]!)
+    if (url.startsWith(SOURCE_URL) || url.includes('/node_modules/')) continue
+    const file = decodeURI(url.slice('file://'.length))
+    const cwd = (globalThis as { process?: ProcessLike }).process?.cwd()
+    const relative = cwd !== undefined && file.startsWith(cwd.endsWith('/') ? cwd : `${cwd}/`) ? file.slice(cwd.length).replace(/^\//, '') : file
+    return `${relative}:${m[2]}`
   }
   return '<scenario>'
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { endpointName, expandRoute } from '../../src/engine/http/route.ts'
+import { endpointName, expandRoute } from '../../src/scenario/route.ts'
 import { parseServerTiming } from '../../src/engine/http/server-timing.ts'
 import { classifyTransportError } from '../../src/engine/http/errors.ts'
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../core/rng.ts'
+import type { Rng } from '../core/rng.ts'
 
 /** Picks a journey by weight with the learner's own random stream (deterministic per learner). */
 export class JourneyPicker<J extends { name: string; weight: number }> {

@@ -1,4 +1,4 @@
-import type { QueryValue } from '../../scenario/types.ts'
+import type { QueryValue } from './types.ts'
 
 /** A route template compiled once: static parts and the names of its `:param` segments. */
 interface CompiledRoute {
