@@ -24,7 +24,8 @@ export async function watchLecture(l: Learner<LmsData>, options: { lessonId?: nu
   if (!l.check(lesson, (r) => r.status === 200, 'lesson opened')) return
   const { playback, id } = lesson.json<{ id: number; playback: { masterUrl: string } }>()
   const query = playback.masterUrl.split('?')[1] ?? ''
-  const qs = Object.fromEntries(new URLSearchParams(query))
+  // Split by hand, not URLSearchParams: journeys also run inside k6 (lmsload export k6), which has none.
+  const qs = Object.fromEntries(query.split('&').filter(Boolean).map((pair) => pair.split('=', 2).map(decodeURIComponent) as [string, string]))
   await l.get('/media/lessons/:lessonId/master.m3u8', { params: { lessonId: id }, query: qs })
   const rendition = chooseRendition(l)
   const variant = await l.get('/media/lessons/:lessonId/:rendition/index.m3u8', { params: { lessonId: id, rendition }, query: qs })

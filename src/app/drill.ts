@@ -10,7 +10,7 @@ import { DRILL_SCHEMA, type DrillJson, type DrillMoment, type DrillWrites } from
 import { FILES } from '../record/writer.ts'
 import type { BundledBackend } from './bundled-backend.ts'
 import { importScenario } from '../engine/load-scenario.ts'
-import { shapeLoad } from '../engine/shape.ts'
+import { shapeLoad } from '../scenario/shape.ts'
 import { runScenario, type RunHooks, type RunOutcome, type RunRequest } from './run.ts'
 
 /** What `lmsload drill` does to the target, on top of an ordinary run. */

@@ -20,6 +20,8 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_RUN_DIR: { exit: EXIT.usage, doc: 'The run directory cannot be created or written, or already holds a run.' },
   LMSLOAD_BUDGET: { exit: EXIT.usage, doc: 'A budget rule or budget file is malformed, or names an endpoint, step or check the run never saw.' },
   LMSLOAD_CSV: { exit: EXIT.usage, doc: 'A capacity-fit CSV is malformed: missing header, too few rows, non-numeric or non-positive values.' },
+  LMSLOAD_EXPORT: { exit: EXIT.usage, doc: 'A scenario cannot be exported to k6: it uses something k6 cannot run (a Node module, a budget with no k6 threshold); the message names file:line.' },
+  LMSLOAD_IMPORT: { exit: EXIT.usage, doc: 'A k6, JMeter or HAR file cannot be imported: unreadable, not that format, or malformed at the named line.' },
   LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
 } as const
 

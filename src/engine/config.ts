@@ -1,4 +1,4 @@
-import type { LoadShape } from './shape.ts'
+import type { LoadShape } from '../scenario/shape.ts'
 
 /** Everything a run needs, in plain data: main passes it to every worker unchanged. */
 export interface EngineConfig {

@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
 import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
-import { shapeLoad } from './shape.ts'
+import { shapeLoad } from '../scenario/shape.ts'
 import type { EndpointInterval, EngineSink, IntervalRecord } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250

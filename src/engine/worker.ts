@@ -13,7 +13,7 @@ import type { StopCommand, WorkerInterval, WorkerMessage } from './messages.ts'
 import { arrivalPlan, type ArrivalPlan } from './schedule/arrival-plan.ts'
 import { JourneyPicker } from '../scenario/journey-picker.ts'
 import { SelfMonitor } from './self-monitor.ts'
-import { shapeLoad, type ShapedLoad } from './shape.ts'
+import { shapeLoad, type ShapedLoad } from '../scenario/shape.ts'
 import { IntervalStats } from './stats.ts'
 
 const FLUSH_DELAY_MS = 15

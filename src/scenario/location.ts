@@ -2,8 +2,25 @@ import { UserError } from '../core/errors.ts'
 import { parseDurationMs } from '../core/units.ts'
 
 // lmsload's own sources (src/), as a file: URL prefix: frames there are never the user's line.
-// Plain string work, no Node modules: this file is also bundled into k6 scripts (lmsload export k6).
-const SOURCE_URL = new URL('..', import.meta.url).href
+// Plain string work, no Node modules: this file is also bundled into k6 scripts (lmsload export k6),
+// where neither URL nor a file: import.meta.url need exist.
+let sourceUrl: string | null | undefined
+
+type UrlConstructor = new (url: string, base?: string) => { href: string }
+
+function sourcePrefix(): string | null {
+  if (sourceUrl === undefined) {
+    sourceUrl = null
+    const url = (globalThis as { URL?: UrlConstructor }).URL
+    const here = (import.meta as { url?: string }).url
+    if (url && here) {
+      try {
+        sourceUrl = new url('..', here).href
+      } catch {}
+    }
+  }
+  return sourceUrl
+}
 
 interface ProcessLike {
   cwd(): string
@@ -23,7 +40,8 @@ export function callerLocation(): string {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line.trim())
     if (!m) continue
     const url = toFileUrl(m[1]!)
-    if (url.startsWith(SOURCE_URL) || url.includes('/node_modules/')) continue
+    const source = sourcePrefix()
+    if ((source !== null && url.startsWith(source)) || url.includes('/node_modules/')) continue
     const file = decodeURI(url.slice('file://'.length))
     const cwd = (globalThis as { process?: ProcessLike }).process?.cwd()
     const relative = cwd !== undefined && file.startsWith(cwd.endsWith('/') ? cwd : `${cwd}/`) ? file.slice(cwd.length).replace(/^\//, '') : file

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { arrival, concurrency, defineScenario } from '../../src/scenario/index.ts'
-import { shapeLoad } from '../../src/engine/shape.ts'
+import { shapeLoad } from '../../src/scenario/shape.ts'
 
 const journeys = { j: { weight: 1, run: async () => {} } }
 

@@ -14,4 +14,12 @@ describe('TypeScript', () => {
     expect(result.output).toBe('')
     expect(result.code).toBe(0)
   })
+
+  it('typechecks the k6 adapter against @types/k6 alone (no Node, no DOM)', async () => {
+    const config = fileURLToPath(new URL('../../src/integrations/k6/runtime/tsconfig.json', import.meta.url))
+    const result = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', config], { cwd: root })
+      .then(() => ({ code: 0, output: '' }), (e: { code: number; stdout: string }) => ({ code: e.code, output: e.stdout }))
+    expect(result.output).toBe('')
+    expect(result.code).toBe(0)
+  })
 })

@@ -26,7 +26,7 @@ export interface RunArgs {
   budget?: string
 }
 
-function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+export function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined
   const value = Number(text)
   if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {

@@ -1,9 +1,9 @@
 import { UserError } from '../core/errors.ts'
-import type { ArrivalProfile } from '../scenario/arrival/profile.ts'
-import type { ConcurrencyProfile } from '../scenario/concurrency/index.ts'
-import { SIZES, type SizeName } from '../scenario/sizes.ts'
-import { arrival } from '../scenario/arrival/index.ts'
-import type { Scenario } from '../scenario/types.ts'
+import type { ArrivalProfile } from './arrival/profile.ts'
+import type { ConcurrencyProfile } from './concurrency/index.ts'
+import { SIZES, type SizeName } from './sizes.ts'
+import { arrival } from './arrival/index.ts'
+import type { Scenario } from './types.ts'
 
 /** Command-line reshaping of a scenario's load: --duration, then --size, then --scale. */
 export interface LoadShape {
