@@ -208,8 +208,10 @@ export class RunDirWriter implements EngineSink {
   }
 
   /** Marks the run's end in run.json (atomically) and closes the files. */
-  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string }): RunJson {
+  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number } }): RunJson {
     this.run.status = status
+    // Imports learn the plan (learners, length) only at the end of their input.
+    if (result.plan) this.run.plan = { ...this.run.plan, ...result.plan }
     this.run.endedAt = new Date().toISOString()
     this.run.result = {
       seconds: result.seconds,

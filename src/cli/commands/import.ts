@@ -1,0 +1,66 @@
+import type { Argv } from 'yargs'
+import { consoleSummary } from '../../app/report.ts'
+import { importResults } from '../../app/import.ts'
+import { displayPath, UserError } from '../../core/index.ts'
+
+interface ImportArgs {
+  tool: string
+  files: string[]
+  summary?: string
+  out?: string
+  name?: string
+  budget?: string
+}
+
+export function importCommand(yargs: Argv) {
+  return yargs.command<ImportArgs>(
+    'import <tool> <files..>',
+    "import another tool's results as a run directory (k6 --out json files, one per runner; a JMeter CSV JTL) and analyse them like a local run",
+    (y) => y
+      .positional('tool', { type: 'string', describe: 'k6 or jmeter' })
+      .positional('files', { type: 'string', array: true, describe: 'k6: NDJSON files (.json or .json.gz), one per runner; jmeter: one .jtl (CSV)' })
+      .option('summary', { type: 'string', describe: "the tool's own summary to check the import against (k6 --summary-export JSON; JMeter's statistics.json)" })
+      .option('out', { type: 'string', describe: 'run directory to write (default reports/runs/<time>-<name>)' })
+      .option('name', { type: 'string', describe: 'name of the imported run (default <tool>-import)' })
+      .option('budget', { type: 'string', describe: 'JSON budget file to evaluate against the imported run' }),
+    async () => {},
+  )
+}
+
+const VALUE_OPTIONS = new Set(['--summary', '--out', '--name', '--budget'])
+
+/**
+ * The files named on the command line. The CLI parses with duplicate-arguments-array off (a
+ * repeated --out is the last one, not a list), which also folds a variadic positional to its last
+ * value; so the positionals are read from the raw arguments here.
+ */
+export function importFiles(raw: string[]): string[] {
+  const positionals: string[] = []
+  for (let i = raw.indexOf('import') + 1; i < raw.length; i++) {
+    const token = raw[i]!
+    if (token === '--') {
+      positionals.push(...raw.slice(i + 1))
+      break
+    }
+    if (token.startsWith('-')) {
+      if (VALUE_OPTIONS.has(token)) i++
+      continue
+    }
+    positionals.push(token)
+  }
+  return positionals.slice(1)
+}
+
+export async function executeImport(argv: ImportArgs, raw: string[] = []): Promise<number> {
+  const files = raw.length > 0 ? importFiles(raw) : argv.files
+  if (argv.tool !== 'k6' && argv.tool !== 'jmeter') throw new UserError('LMSLOAD_USAGE', `import: unknown tool '${argv.tool}' (expected k6 or jmeter)`)
+  const outcome = await importResults({ tool: argv.tool, files, summary: argv.summary, out: argv.out, name: argv.name, budgetFile: argv.budget })
+  const lines = [`imported ${outcome.requests} requests over ${outcome.seconds} s into ${displayPath(outcome.dir)}`, ...outcome.notes.map((n) => `  ${n}`)]
+  if (outcome.comparison.length > 0) {
+    const off = outcome.comparison.filter((c) => !c.ok)
+    lines.push(`against ${argv.tool}'s own summary: ${outcome.comparison.length - off.length}/${outcome.comparison.length} numbers agree`)
+    for (const c of off) lines.push(`  differs: ${c.scope} ${c.metric}: ${argv.tool} ${c.tool}, lmsload ${Number(c.lmsload.toFixed(3))}`)
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n${consoleSummary(outcome.analysis.analysis)}\n\nreport: ${displayPath(outcome.analysis.reports!.html)}\n`)
+  return outcome.analysis.exitCode
+}
