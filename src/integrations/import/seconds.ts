@@ -81,7 +81,7 @@ export class SecondFolder {
     return e
   }
 
-  /** A request that ended at `endMs`. `status` 0 means no HTTP answer (`error` says why). */
+    /** A request that ended at `endMs`. `status` 0 means no HTTP answer (`error` says why). */
   request(endMs: number, name: string, r: { latencyMs: number; status: number; ok: boolean; error?: TransportError; bytesIn?: number; bytesOut?: number }): void {
     const e = this.endpoint(this.at(endMs), name)
     e.count++

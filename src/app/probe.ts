@@ -1,0 +1,57 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { UserError } from '../core/errors.ts'
+import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
+import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
+import { PROJECT_ROOT } from './bundled-backend.ts'
+import { parseTarget } from './target.ts'
+
+export interface ProbeRunRequest {
+  url: string
+  connections?: number
+  durationMs?: number
+  rate?: number
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+  timeoutMs?: number
+  pipelining?: number
+  out?: string
+  name?: string
+  allowRemote?: boolean
+  budgetFile?: string
+  signal?: AbortSignal
+  onSecond?: (second: number, requests: number) => void
+}
+
+export interface ProbeRunOutcome extends ProbeOutcome {
+  dir: string
+  analysis: AnalyzeOutcome
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/** `lmsload probe`: a single-endpoint autocannon run recorded, analysed and reported like any run. */
+export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
+  const url = parseTarget(req.url, req.allowRemote ?? false)
+  const method = (req.method ?? 'GET').toUpperCase()
+  if (!METHODS.includes(method)) throw new UserError('LMSLOAD_USAGE', `--method: expected one of ${METHODS.join(', ')}, got '${req.method}'`)
+  const name = req.name ?? 'probe'
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  const dir = path.resolve(req.out ?? path.join(PROJECT_ROOT, 'reports', 'runs', `${stamp}-${name}`))
+  const existed = existsSync(dir)
+  try {
+    const outcome = await probe({
+      url: url.href, dir, name, connections: req.connections ?? 10, durationSec: Math.max(1, Math.round((req.durationMs ?? 10_000) / 1000)),
+      rate: req.rate, method, headers: req.headers ?? {}, body: req.body, timeoutSec: Math.max(1, Math.round((req.timeoutMs ?? 10_000) / 1000)),
+      pipelining: req.pipelining ?? 1, signal: req.signal, onSecond: req.onSecond,
+    })
+    writeFileSync(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: 'autocannon', url: url.href, requests: outcome.requests, seconds: outcome.seconds, comparison: outcome.comparison, autocannon: outcome.autocannon }, null, 2)}\n`)
+    const analysis = analyzeDir(dir, { budgetFile: req.budgetFile })
+    return { ...outcome, dir, analysis }
+  } catch (error) {
+    if (!existed) rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+}

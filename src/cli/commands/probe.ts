@@ -1,0 +1,80 @@
+import type { Argv } from 'yargs'
+import { runProbe } from '../../app/probe.ts'
+import { consoleSummary } from '../../app/report.ts'
+import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
+import { positiveNumber } from './run.ts'
+
+interface ProbeArgs {
+  url: string
+  connections?: string
+  duration?: string
+  rate?: string
+  method?: string
+  header?: string[]
+  body?: string
+  timeout?: string
+  pipelining?: string
+  out?: string
+  name?: string
+  'allow-remote': boolean
+  budget?: string
+  quiet: boolean
+}
+
+export function probeCommand(yargs: Argv) {
+  return yargs.command<ProbeArgs>(
+    'probe <url>',
+    'raw throughput and latency of one endpoint (autocannon), recorded as a run directory to analyse and compare like any run',
+    (y) => y
+      .positional('url', { type: 'string', describe: 'the endpoint, e.g. http://127.0.0.1:8080/api/courses' })
+      .option('connections', { alias: 'c', type: 'string', describe: 'concurrent connections (default 10)' })
+      .option('duration', { alias: 'd', type: 'string', describe: "how long, e.g. '30s' (default 10s; whole seconds)" })
+      .option('rate', { alias: 'R', type: 'string', describe: 'cap on requests per second over all connections (default: as fast as answers come)' })
+      .option('method', { alias: 'm', type: 'string', describe: 'HTTP method (default GET)' })
+      .option('header', { alias: 'H', type: 'string', array: true, describe: "request header 'name: value' (repeatable)" })
+      .option('body', { alias: 'b', type: 'string', describe: 'request body' })
+      .option('timeout', { type: 'string', describe: "give up on a request after this long (default '10s')" })
+      .option('pipelining', { type: 'string', describe: 'requests in flight per connection (default 1)' })
+      .option('out', { type: 'string', describe: 'run directory (default reports/runs/<time>-<name>)' })
+      .option('name', { type: 'string', describe: 'name of the run (default probe)' })
+      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a URL that is not on loopback' })
+      .option('budget', { type: 'string', describe: 'JSON budget file to evaluate against the probe' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no per-second progress' }),
+    async () => {},
+  )
+}
+
+export async function executeProbe(argv: ProbeArgs): Promise<number> {
+  const headers: Record<string, string> = {}
+  for (const h of argv.header ?? []) {
+    const colon = h.indexOf(':')
+    if (colon <= 0) throw new UserError('LMSLOAD_USAGE', `--header: expected 'name: value', got '${h}'`)
+    headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim()
+  }
+  const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
+  if (durationMs !== undefined && durationMs < 1000) throw new UserError('LMSLOAD_USAGE', `--duration: at least 1s, got '${argv.duration}'`)
+  const timeoutMs = argv.timeout === undefined ? undefined : parseDurationMs(argv.timeout, '--timeout')
+  const controller = new AbortController()
+  const onSignal = () => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const outcome = await runProbe({
+      url: argv.url, connections: positiveNumber('connections', argv.connections, true), durationMs, rate: positiveNumber('rate', argv.rate, false),
+      method: argv.method, headers, body: argv.body, timeoutMs, pipelining: positiveNumber('pipelining', argv.pipelining, true), out: argv.out,
+      name: argv.name, allowRemote: argv['allow-remote'], budgetFile: argv.budget, signal: controller.signal,
+      onSecond: argv.quiet ? undefined : (second, requests) => process.stderr.write(`  ${second + 1}s: ${requests} responses\n`),
+    })
+    const off = outcome.comparison.filter((c) => !c.ok)
+    const lines = [
+      `probed ${outcome.endpoint}: ${outcome.requests} requests in ${outcome.seconds} s into ${displayPath(outcome.dir)}`,
+      `against autocannon's own result: ${outcome.comparison.length - off.length}/${outcome.comparison.length} numbers agree`,
+      ...off.map((c) => `  differs: ${c.metric}: autocannon ${c.tool}, lmsload ${Number(c.lmsload.toFixed(3))}`),
+    ]
+    process.stdout.write(`${lines.join('\n')}\n\n${consoleSummary(outcome.analysis.analysis)}\n\nreport: ${displayPath(outcome.analysis.reports!.html)}\n`)
+    return controller.signal.aborted ? 130 : outcome.analysis.exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
