@@ -13,6 +13,7 @@ import { drillCommand, executeDrill } from './commands/drill.ts'
 import { executeExport, exportCommand } from './commands/export.ts'
 import { executeImport, importCommand } from './commands/import.ts'
 import { executeProbe, probeCommand } from './commands/probe.ts'
+import { executeRecord, recordCommand } from './commands/record.ts'
 import { executeReport, reportCommand } from './commands/report.ts'
 import { executeRun, runCommand } from './commands/run.ts'
 
@@ -36,11 +37,11 @@ function runBackend(args: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
   let exitCode: number = EXIT.ok
-  const parser = probeCommand(importCommand(exportCommand(drillCommand(reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
+  const parser = recordCommand(probeCommand(importCommand(exportCommand(drillCommand(reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
     .scriptName('lmsload')
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
-    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')))))))))))
+    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)'))))))))))))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   else if (parsed._[0] === 'export') exitCode = await executeExport(parsed as never)
   else if (parsed._[0] === 'import') exitCode = await executeImport(parsed as never, argv)
   else if (parsed._[0] === 'probe') exitCode = await executeProbe(parsed as never)
+  else if (parsed._[0] === 'record') exitCode = executeRecord(parsed as never)
   return exitCode
 }
 

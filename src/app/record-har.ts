@@ -1,0 +1,35 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { UserError } from '../core/errors.ts'
+import { harToScenario, type HarConversion } from '../integrations/har/har-to-scenario.ts'
+
+export interface RecordHarRequest {
+  har: string
+  out: string
+  origin?: string
+  keepStatic?: boolean
+  name?: string
+  /** Replace an existing --out file (never done silently). */
+  force?: boolean
+}
+
+/** `lmsload record har`: a browser recording as a scenario file (a journey skeleton to edit and run). */
+export function recordHar(req: RecordHarRequest): HarConversion & { out: string } {
+  if (!existsSync(req.har)) throw new UserError('LMSLOAD_IMPORT', `${req.har}: no such file`)
+  if (!req.out.endsWith('.ts')) throw new UserError('LMSLOAD_USAGE', `--out: a scenario is a .ts file, got '${req.out}'`)
+  if (existsSync(req.out) && !req.force) throw new UserError('LMSLOAD_USAGE', `--out: ${req.out} already exists (pass --force to replace it)`)
+  const name = req.name ?? path.basename(req.out, '.ts').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '')
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
+  if (req.origin !== undefined) {
+    try {
+      new URL(req.origin)
+    } catch {
+      throw new UserError('LMSLOAD_USAGE', `--origin: expected a URL like https://lms.example, got '${req.origin}'`)
+    }
+  }
+  const conversion = harToScenario(readFileSync(req.har, 'utf8'), { origin: req.origin, keepStatic: req.keepStatic, name, source: req.har })
+  const out = path.resolve(req.out)
+  writeFileSync(`${out}.tmp`, conversion.code)
+  renameSync(`${out}.tmp`, out)
+  return { ...conversion, out }
+}
