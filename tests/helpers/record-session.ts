@@ -26,7 +26,7 @@ export async function recordSession(baseUrl: string, harFile: string, options: {
           body: body === undefined ? undefined : JSON.stringify(body),
         })
         if (res.status >= 400) throw new Error(`${method} ${url}: HTTP ${res.status}`)
-        return res.json()
+        return res.json() as Promise<any>
       }
       const login = await call('POST', '/api/auth/login', undefined, { username: 'learner3', password: 'learner-pass' })
       const token = login.token as string
