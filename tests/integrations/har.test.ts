@@ -82,7 +82,7 @@ describe('a recorded browser session becomes a scenario that runs', () => {
 })
 
 describe('what the recorder keeps and drops', () => {
-  const entry = (method: string, url: string, status: number, at: number, options: { mime?: string; body?: unknown; response?: unknown; auth?: string } = {}) => ({
+  const entry = (method: string, url: string, status: number, at: number, options: { mime?: string; body?: unknown; response?: unknown; text?: string; auth?: string } = {}) => ({
     startedDateTime: new Date(Date.parse('2026-11-20T09:00:00Z') + at).toISOString(), time: 20,
     request: {
       method, url, httpVersion: 'HTTP/1.1', cookies: [], queryString: [], headersSize: -1, bodySize: 0,
@@ -91,7 +91,7 @@ describe('what the recorder keeps and drops', () => {
     },
     response: {
       status, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers: [], redirectURL: '', headersSize: -1, bodySize: 0,
-      content: { size: 0, mimeType: options.mime ?? 'application/json', ...(options.response !== undefined ? { text: JSON.stringify(options.response) } : {}) },
+      content: { size: 0, mimeType: options.mime ?? 'application/json', ...(options.response !== undefined ? { text: JSON.stringify(options.response) } : options.text !== undefined ? { text: options.text } : {}) },
     },
     cache: {}, timings: { send: 0, wait: 20, receive: 0 },
   })
@@ -103,7 +103,7 @@ describe('what the recorder keeps and drops', () => {
         version: '1.2', creator: { name: 'test', version: '1' },
         pages: [{ id: 'p1', title: 'Course: Physics', startedDateTime: '2026-11-20T09:00:00Z', pageTimings: {} }],
         entries: [
-          { ...entry('GET', 'https://lms.example/course/view.php?id=1234', 200, 0, { mime: 'text/html' }), pageref: 'p1' },
+          { ...entry('GET', 'https://lms.example/course/view.php?id=1234', 200, 0, { mime: 'text/html; charset=utf-8', text: '<html><head><script>\nM.cfg = {"wwwroot":"https:\\/\\/lms.example","sesskey":"Ab12Cd34Ef","themerev":"1700000000"};\n</script></head><body>Physics</body></html>' }), pageref: 'p1' },
           { ...entry('GET', 'https://lms.example/theme/styles.css', 200, 30, { mime: 'text/css' }), pageref: 'p1' },
           { ...entry('GET', 'https://cdn.example/jquery.js', 200, 40, { mime: 'application/javascript' }), pageref: 'p1' },
           { ...entry('GET', 'https://lms.example/pix/logo.svg', 200, 50, { mime: 'image/svg+xml' }), pageref: 'p1' },
@@ -116,11 +116,14 @@ describe('what the recorder keeps and drops', () => {
     const out = path.join(scratch, 'moodle-flow.ts')
     const result = await runCli(['record', 'har', har, '--out', out])
     expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout).toMatch(/4 requests over 1 pages from https:\/\/lms\.example/)
+    expect(result.stdout).toMatch(/4 requests over 1 pages from https:\/\/lms\.example; 2 values correlated, 1 recorded constants/)
     expect(result.stdout).toMatch(/dropped: 2 static, 1 other origins, 0 without an answer/)
     const code = readFileSync(out, 'utf8')
     expect(code).toContain('// Course: Physics')
     expect(code).toContain("query: { id: \"1234\" }")
+    // Moodle's sesskey comes from the page's HTML (M.cfg), read back with a regular expression.
+    expect(code).toContain(`  const sesskey = /"sesskey":"([^"\\s]+)/.exec(r0.body)?.[1] ?? ''`)
+    expect(code).toContain('query: { sesskey: sesskey, info: "core_course_get_contents" }')
     expect(code).toContain("l.get('/mod/page/view/:viewId', {\n    params: { viewId: d1[0].data.sections[0].id },")
     expect(code).toContain("params: { missingId: RECORDED.missingId }")
     expect(code).toMatch(/const RECORDED = \{\n {2}missingId: 55,?\n\}/)

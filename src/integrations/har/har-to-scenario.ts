@@ -44,6 +44,8 @@ interface Call {
   body: { kind: 'json'; value: unknown } | { kind: 'text'; value: string; type: string } | undefined
   status: number
   json: unknown
+  /** The body of an HTML or text response, for values a page hands out (Moodle's sesskey). */
+  text: string | undefined
   startMs: number
   endMs: number
   page: string
@@ -112,6 +114,27 @@ function entryBody(entry: Entry): Call['body'] {
   return { kind: 'text', value: post.text, type: post.mimeType ?? 'text/plain' }
 }
 
+function responseText(entry: Entry): string | undefined {
+  const content = entry.response.content
+  if (!content?.text || !/(html|xml|text\/plain|javascript)/i.test(content.mimeType ?? '')) return undefined
+  const text = content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf8') : content.text
+  return text.length <= 4_000_000 ? text : undefined
+}
+
+/**
+ * The text just before a value that names it: from a delimiter on, and at least 8 characters
+ * (`"sesskey":"`, `name="sesskey" value="`), so the expression finds this value and not the one
+ * before it.
+ */
+function leftContext(window: string): string {
+  const delimiters = /[,{;\s&?<>(]/g
+  const starts = [0, ...[...window.matchAll(delimiters)].map((m) => m.index! + 1)]
+  for (let i = starts.length - 1; i >= 0; i--) if (window.length - starts[i]! >= 8) return window.slice(starts[i])
+  return window
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
 function responseJson(entry: Entry): unknown {
   const content = entry.response.content
   if (!content?.text || !/json/i.test(content.mimeType ?? '')) return undefined
@@ -172,7 +195,7 @@ export function harToScenario(text: string, options: HarOptions): HarConversion 
     }
     const startMs = Date.parse(e.startedDateTime)
     calls.push({
-      index: calls.length, authorization: e.request.headers?.find((h) => h.name.toLowerCase() === 'authorization')?.value, method: e.request.method.toUpperCase(), url, headers, body: entryBody(e), status: e.response.status, json: responseJson(e),
+      index: calls.length, authorization: e.request.headers?.find((h) => h.name.toLowerCase() === 'authorization')?.value, method: e.request.method.toUpperCase(), url, headers, body: entryBody(e), status: e.response.status, json: responseJson(e), text: responseText(e),
       startMs, endMs: startMs + Math.max(0, e.time ?? 0), page: e.pageref ? (pageTitles.get(e.pageref) ?? e.pageref) : '',
     })
   }
@@ -196,8 +219,36 @@ export function harToScenario(text: string, options: HarOptions): HarConversion 
     constants.set(key, value)
     return `RECORDED.${key}`
   }
+  // Values found in an earlier page's HTML or text: read back with a regular expression built
+  // from the text around them (JMeter's regex extractor), declared once after that response.
+  const extracts = new Map<number, string[]>()
+  const extracted = new Map<string, string>()
+  const fromText = (value: string, before: number, key: string): string | undefined => {
+    const known = extracted.get(value)
+    if (known) return known
+    for (let i = before - 1; i >= 0; i--) {
+      const text = calls[i]!.text
+      const at = text?.indexOf(value) ?? -1
+      if (!text || at < 0) continue
+      const left = leftContext(text.slice(Math.max(0, at - 48), at).split(/[\r\n]/).pop()!)
+      const after = text[at + value.length]
+      if (left.length < 4 || after === undefined) continue
+      let name = identifier(key || 'value')
+      while ([...extracted.values()].includes(name)) name = `${name}_`
+      const pattern = `${escapeRegex(left)}([^${escapeRegex(after)}\\s]+)`
+      const list = extracts.get(i) ?? []
+      list.push(`  const ${name} = /${pattern}/.exec(r${i}.body)?.[1] ?? ''`)
+      extracts.set(i, list)
+      extracted.set(value, name)
+      correlations++
+      return name
+    }
+    return undefined
+  }
   const expression = (value: unknown, before: number, key: string): string | undefined => {
-    if ((typeof value === 'string' || typeof value === 'number') && correlatable(value, key)) return sourceOf(value, before)
+    if ((typeof value === 'string' || typeof value === 'number') && correlatable(value, key)) {
+      return sourceOf(value, before) ?? (typeof value === 'string' ? fromText(value, before, key) : undefined)
+    }
     return undefined
   }
   /** A JSON body with correlated values replaced by expressions. */
@@ -293,6 +344,7 @@ export function harToScenario(text: string, options: HarOptions): HarConversion 
     if (!m) continue
     const i = Number(m[1])
     if (used.has(i)) out.push(`  const d${i} = r${i}.json<any>()`)
+    out.push(...(extracts.get(i) ?? []))
     if (bearerAt.has(i)) out.push(`  l.bearer(${bearerAt.get(i)})`)
   }
   const constantsCode = constants.size
