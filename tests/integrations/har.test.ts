@@ -132,6 +132,20 @@ describe('what the recorder keeps and drops', () => {
     expect(code).not.toMatch(/accept/i)
   })
 
+  it('an existing scenario file is never overwritten without --force', async () => {
+    const out = path.join(scratch, 'mine.ts')
+    writeFileSync(out, '// my hand-written scenario\n')
+    const result = await runCli(['record', 'har', path.join(scratch, 'moodle.har'), '--out', out])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/mine\.ts already exists \(pass --force to replace it\)/)
+    expect(readFileSync(out, 'utf8')).toBe('// my hand-written scenario\n')
+    const forced = await runCli(['record', 'har', path.join(scratch, 'moodle.har'), '--out', out, '--force'])
+    expect(forced.code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toContain('recordedSession')
+  })
+})
+
+describe.concurrent('bad recordings and flags', () => {
   it.each([
     [['record', 'har', 'FILE:not-json.har', '--out', 'OUT:a.ts'], 'not json', /not-json\.har: not JSON/],
     [['record', 'har', 'FILE:not-har.har', '--out', 'OUT:b.ts'], '{"entries": []}', /not-har\.har: not a HAR file/],
@@ -148,17 +162,5 @@ describe('what the recorder keeps and drops', () => {
     expect(result.stderr).toMatch(message)
     const out = resolved[resolved.indexOf('--out') + 1]
     if (resolved.includes('--out')) expect(existsSync(out!)).toBe(false)
-  })
-
-  it('an existing scenario file is never overwritten without --force', async () => {
-    const out = path.join(scratch, 'mine.ts')
-    writeFileSync(out, '// my hand-written scenario\n')
-    const result = await runCli(['record', 'har', path.join(scratch, 'moodle.har'), '--out', out])
-    expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/mine\.ts already exists \(pass --force to replace it\)/)
-    expect(readFileSync(out, 'utf8')).toBe('// my hand-written scenario\n')
-    const forced = await runCli(['record', 'har', path.join(scratch, 'moodle.har'), '--out', out, '--force'])
-    expect(forced.code).toBe(0)
-    expect(readFileSync(out, 'utf8')).toContain('recordedSession')
   })
 })

@@ -177,7 +177,7 @@ describe('import k6', () => {
   })
 })
 
-describe('bad imports are one line, and leave nothing behind', () => {
+describe.concurrent('bad imports are one line, and leave nothing behind', () => {
   const bad = (name: string, text: string | Buffer) => {
     const file = path.join(scratch, name)
     writeFileSync(file, text)
@@ -185,7 +185,7 @@ describe('bad imports are one line, and leave nothing behind', () => {
   }
   it.each([
     ['k6', () => bad('not-json.json', '{"type":"Point","metric":"http_reqs","data":{"time":"2026-01-01T00:00:00Z","value":1}}\nnot json at all\n'), /not-json\.json:2: not JSON/],
-    ['k6', () => bad('no-time.json', '{"type":"Point","metric":"http_reqs","data":{"value":1}}\n'), /no-time\.json:1: a http_reqs point needs data\.time/],
+    ['k6', () => bad('no-time.json', '{"type":"Point","metric":"http_req_duration","data":{"value":1}}\n'), /no-time\.json:1: a http_req_duration point needs data\.time/],
     ['k6', () => bad('empty.json', ''), /empty\.json: no k6 points in the file/],
     ['k6', () => bad('fake.json.gz', 'this is not gzip'), /fake\.json\.gz:0: cannot read: not valid gzip data/],
     ['k6', () => path.join(scratch, 'missing.json'), /missing\.json: no such file/],

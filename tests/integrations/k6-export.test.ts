@@ -194,7 +194,7 @@ describe('the exported script', () => {
   })
 })
 
-describe('what k6 cannot run is refused at its line', () => {
+describe.concurrent('what k6 cannot run is refused at its line', () => {
   it.each([
     ['a Node module', `import { readFileSync } from 'node:fs'`, `readFileSync('/etc/hostname')`, /scenario\.ts:2: imports 'node:fs', a Node module: k6 has no Node API/],
     ['a Node global', ``, `process.env.HOME`, /scenario\.ts:7: Cannot find name 'process'.*k6 scripts are checked against k6's API alone/],
@@ -220,19 +220,18 @@ export default defineScenario({
     expect(existsSync(dir)).toBe(false)
   })
 
-  it('bad flags are one line each', async () => {
-    for (const [args, message] of [
-      [['export', 'jmeter', 'scenarios/smoke.ts'], /unknown tool 'jmeter'/],
-      [['export', 'k6', 'scenarios/smoke.ts', '--parallelism', '0'], /--parallelism: expected a whole number above 0/],
-      [['export', 'k6', 'scenarios/smoke.ts', '--target', 'ftp://x'], /--target: expected an http/],
-      [['export', 'k6', 'scenarios/nope.ts'], /nope\.ts: no such scenario file/],
-    ] as const) {
-      const result = await runCli([...args, '--out', out('flags')])
-      expect(result.code, args.join(' ')).toBe(1)
-      expect(result.stderr).toMatch(message)
-      expect(result.stderr.trim().split('\n')).toHaveLength(1)
-    }
-    expect(existsSync(out('flags'))).toBe(false)
+  it.each([
+    [['export', 'jmeter', 'scenarios/smoke.ts'], /unknown tool 'jmeter'/],
+    [['export', 'k6', 'scenarios/smoke.ts', '--parallelism', '0'], /--parallelism: expected a whole number above 0/],
+    [['export', 'k6', 'scenarios/smoke.ts', '--target', 'ftp://x'], /--target: expected an http/],
+    [['export', 'k6', 'scenarios/nope.ts'], /nope\.ts: no such scenario file/],
+  ])('%j is one line', async (args, message) => {
+    const dir = out(`flags-${args.length}-${String(message).length}`)
+    const result = await runCli([...args, '--out', dir])
+    expect(result.code, args.join(' ')).toBe(1)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(existsSync(dir)).toBe(false)
   })
 })
 

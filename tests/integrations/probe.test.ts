@@ -61,6 +61,9 @@ describe('lmsload probe', () => {
     expect(Object.keys(e.errorsByKind)).toEqual(['refused'])
   })
 
+})
+
+describe.concurrent('lmsload probe refuses', () => {
   it.each([
     [['probe', 'http://example.com/'], /example\.com is not loopback/],
     [['probe', 'not a url'], /--target: expected a URL/],
