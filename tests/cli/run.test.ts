@@ -97,6 +97,11 @@ describe.concurrent('lmsload run refuses bad input in one line', () => {
     ['a bad --workers', () => ['run', scenario(PING), '--target', target.url, '--workers', '0'], /--workers: expected a whole number above 0, got '0'/],
     ['a bad --seed', () => ['run', scenario(PING), '--target', target.url, '--seed', 'abc'], /--seed: expected a whole number, got 'abc'/],
     ['a bad --scrape URL', () => ['run', scenario(PING), '--target', target.url, '--scrape', 'not a url'], /--scrape: expected a URL/],
+    // Repeated list options keep every value: the bad first one is still checked.
+    ['a bad first of two --scrape URLs', () => ['run', scenario(PING), '--target', target.url, '--scrape', 'not a url', '--scrape', 'http://127.0.0.1:9/metrics'], /--scrape: expected a URL like .*, got 'not a url'/],
+    ['a bad first of two --pid', () => ['run', scenario(PING), '--target', target.url, '--pid', 'x', '--pid', '1'], /--pid: expected a whole number above 0, got 'x'/],
+    // Other repeated options: the last value wins.
+    ['a repeated --seed (the last one is read)', () => ['run', scenario(PING), '--target', target.url, '--seed', '1', '--seed', 'abc'], /--seed: expected a whole number, got 'abc'/],
     ['an unknown flag', () => ['run', scenario(PING), '--target', target.url, '--turbo'], /Unknown argument: turbo/],
   ]
   it.each(cases)('%s', async (_name, args, pattern) => {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { quantileSorted } from 'simple-statistics'
 import { importResults } from '../../src/app/import.ts'
 import { readRun } from '../../src/record/reader.ts'
+import { openReport } from '../helpers/browser.ts'
 import { runCli } from '../helpers/cli.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lmsload-imports-'))
@@ -174,6 +175,21 @@ describe('import k6', () => {
     writeFileSync(urlNamed, [1, 2, 3, 42, 1234567].map((id, i) => point('http_req_duration', Date.parse('2026-11-20T10:00:00Z') + i * 10, 5, { method: 'GET', status: '200', expected_response: 'true', name: `http://lms/api/courses/${id}/lessons?x=${id}`, url: `http://lms/api/courses/${id}/lessons?x=${id}` })).join('\n'))
     const named = await importResults({ tool: 'k6', files: [urlNamed], out: path.join(scratch, 'url-named') })
     expect(named.analysis.analysis.endpoints.map((e) => e.name)).toEqual(['GET /api/courses/:id/lessons'])
+  })
+})
+
+describe('imported runs get the full report', () => {
+  it.each(['jmeter', 'k6'])('the %s import’s report renders every chart in Chromium, offline', async (name) => {
+    const opened = await openReport(path.join(scratch, name, 'report.html'))
+    try {
+      expect(opened.errors).toEqual([])
+      expect(opened.blocked).toEqual([])
+      expect(opened.status.failed).toEqual([])
+      expect(opened.status.charts).toBeGreaterThanOrEqual(3)
+      expect(opened.status.rendered).toBe(opened.status.charts)
+    } finally {
+      await opened.close()
+    }
   })
 })
 

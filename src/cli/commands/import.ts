@@ -27,32 +27,8 @@ export function importCommand(yargs: Argv) {
   )
 }
 
-const VALUE_OPTIONS = new Set(['--summary', '--out', '--name', '--budget'])
-
-/**
- * The files named on the command line. The CLI parses with duplicate-arguments-array off (a
- * repeated --out is the last one, not a list), which also folds a variadic positional to its last
- * value; so the positionals are read from the raw arguments here.
- */
-export function importFiles(raw: string[]): string[] {
-  const positionals: string[] = []
-  for (let i = raw.indexOf('import') + 1; i < raw.length; i++) {
-    const token = raw[i]!
-    if (token === '--') {
-      positionals.push(...raw.slice(i + 1))
-      break
-    }
-    if (token.startsWith('-')) {
-      if (VALUE_OPTIONS.has(token)) i++
-      continue
-    }
-    positionals.push(token)
-  }
-  return positionals.slice(1)
-}
-
-export async function executeImport(argv: ImportArgs, raw: string[] = []): Promise<number> {
-  const files = raw.length > 0 ? importFiles(raw) : argv.files
+export async function executeImport(argv: ImportArgs): Promise<number> {
+  const files = argv.files
   if (argv.tool !== 'k6' && argv.tool !== 'jmeter') throw new UserError('LMSLOAD_USAGE', `import: unknown tool '${argv.tool}' (expected k6 or jmeter)`)
   const outcome = await importResults({ tool: argv.tool, files, summary: argv.summary, out: argv.out, name: argv.name, budgetFile: argv.budget })
   const lines = [`imported ${outcome.requests} requests over ${outcome.seconds} s into ${displayPath(outcome.dir)}`, ...outcome.notes.map((n) => `  ${n}`)]
