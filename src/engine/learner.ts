@@ -8,6 +8,7 @@ import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
 import { classifyTransportError } from './http/errors.ts'
 import type { HttpClient } from './http/client.ts'
+import { isExpectedStatus } from '../scenario/expect.ts'
 import { endpointName, expandRoute } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
 import type { EndpointStats, IntervalStats } from './stats.ts'
@@ -32,10 +33,6 @@ export class Interrupted extends Error {
   }
 }
 
-function isOk(status: number, expect: RequestOptions['expect']): boolean {
-  if (expect === undefined) return status >= 200 && status < 400
-  return typeof expect === 'number' ? status === expect : expect.includes(status)
-}
 
 class HttpResponse implements Response {
   readonly status: number
@@ -279,7 +276,7 @@ export class LearnerContext implements Learner {
     }
     const end = host.clock.nowMs()
     const latencyMs = end - intendedAt
-    const ok = status !== 0 && isOk(status, options?.expect)
+    const ok = status !== 0 && isExpectedStatus(status, options?.expect)
     const e = host.statsAt(end).endpoint(name)
     e.count++
     e.bytesOut += bytesOut

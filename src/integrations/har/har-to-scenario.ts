@@ -5,6 +5,7 @@
 // times come from the recorded gaps between pages, and every request gets a check on its status.
 import type { Entry, Har } from 'har-format'
 import { UserError } from '../../core/errors.ts'
+import { isIdSegment } from '../import/names.ts'
 
 export interface HarOptions {
   /** Keep requests to this origin only (default: the origin most requests went to). */
@@ -32,7 +33,6 @@ const DROP_HEADERS = new Set([
   'host', 'connection', 'content-length', 'cookie', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'origin', 'referer',
   'authorization', 'cache-control', 'pragma', 'upgrade-insecure-requests', 'priority', 'dnt', 'te', 'if-none-match', 'if-modified-since', 'keep-alive',
 ])
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i
 
 interface Call {
   index: number
@@ -286,7 +286,7 @@ export function harToScenario(text: string, options: HarOptions): HarConversion 
     const names = new Set<string>()
     const segments = call.url.pathname.split('/').map((segment, i, all) => {
       const decoded = decodeURIComponent(segment)
-      if (!ID_SEGMENT.test(decoded)) return segment
+      if (!isIdSegment(decoded)) return segment
       let name = `${singular(all[i - 1] ?? 'item') || 'item'}Id`
       while (names.has(name)) name = `${name}2`
       names.add(name)

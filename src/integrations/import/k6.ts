@@ -6,7 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import { UserError } from '../../core/errors.ts'
-import type { TransportError } from '../../scenario/types.ts'
+import { k6TransportError } from '../k6/error-codes.ts'
 import { templatedPath } from './names.ts'
 import type { SecondFolder } from './seconds.ts'
 
@@ -115,15 +115,6 @@ export async function openK6Sources(files: string[]): Promise<{ sources: Source[
   return { sources, startMs, target }
 }
 
-/** k6's error_code tag (grafana.com/docs/k6/latest/javascript-api/error-codes) as a transport error. */
-function transportError(code: string | undefined): TransportError {
-  const n = Number(code)
-  if (n === 1050 || n === 1211) return 'timeout'
-  if (n >= 1100 && n < 1200) return 'dns'
-  if (n === 1212) return 'refused'
-  if (n >= 1220 && n < 1230) return 'reset'
-  return 'other'
-}
 
 /** The endpoint a k6 request is recorded under: its name tag, or METHOD + templated path when k6 named it by URL. */
 export function k6EndpointName(tags: Record<string, string>): string {
@@ -148,7 +139,7 @@ function fold(folder: SecondFolder, p: K6Point, generator: number, stats: K6Read
       }
       const status = Number(t.status) || 0
       const ok = t.expected_response !== undefined ? t.expected_response === 'true' && status !== 0 : status >= 200 && status < 400
-      folder.request(p.timeMs, k6EndpointName(t), { latencyMs: p.value, status, ok, error: status === 0 ? transportError(t.error_code) : undefined })
+      folder.request(p.timeMs, k6EndpointName(t), { latencyMs: p.value, status, ok, error: status === 0 ? k6TransportError(t.error_code) : undefined })
       return
     }
     case 'iteration_duration':

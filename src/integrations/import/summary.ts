@@ -18,7 +18,8 @@ export interface SummaryLine {
   ok: boolean
 }
 
-function line(scope: string, metric: string, tool: number, lmsload: number, allowed: number, absolute = 0): SummaryLine {
+/** One number of the tool's and lmsload's: agreeing within `allowed` (a share) or `absolute` (same unit). */
+export function summaryLine(scope: string, metric: string, tool: number, lmsload: number, allowed: number, absolute = 0): SummaryLine {
   const difference = tool === 0 ? Math.abs(lmsload) : Math.abs(lmsload - tool) / Math.abs(tool)
   return { scope, metric, tool, lmsload, difference, allowed, ok: difference <= allowed || Math.abs(lmsload - tool) <= absolute }
 }
@@ -51,16 +52,16 @@ export function compareJmeterStatistics(file: string, totals: ImportTotals): Sum
     const sum = per ? per.sumMs : [...totals.perEndpoint.values()].reduce((a, p) => a + p.sumMs, 0)
     const min = per ? per.minMs : Math.min(...[...totals.perEndpoint.values()].map((p) => p.minMs))
     const max = per ? per.maxMs : Math.max(...[...totals.perEndpoint.values()].map((p) => p.maxMs))
-    out.push(line(label, 'samples', s.sampleCount!, count, 0))
-    out.push(line(label, 'errors', s.errorCount!, errors, 0))
-    out.push(line(label, 'mean ms', s.meanResTime!, sum / Math.max(1, count), 0.001))
-    out.push(line(label, 'min ms', s.minResTime!, min, 0))
-    out.push(line(label, 'max ms', s.maxResTime!, max, 0))
+    out.push(summaryLine(label, 'samples', s.sampleCount!, count, 0))
+    out.push(summaryLine(label, 'errors', s.errorCount!, errors, 0))
+    out.push(summaryLine(label, 'mean ms', s.meanResTime!, sum / Math.max(1, count), 0.001))
+    out.push(summaryLine(label, 'min ms', s.minResTime!, min, 0))
+    out.push(summaryLine(label, 'max ms', s.maxResTime!, max, 0))
     // JMeter's percentiles interpolate between neighbouring samples; HdrHistogram returns a sample's bucket.
-    out.push(line(label, 'median ms', s.medianResTime!, ms(h, 50), 0.05, 2))
-    out.push(line(label, 'p90 ms', s.pct1ResTime!, ms(h, 90), 0.05, 2))
-    out.push(line(label, 'p95 ms', s.pct2ResTime!, ms(h, 95), 0.05, 2))
-    out.push(line(label, 'p99 ms', s.pct3ResTime!, ms(h, 99), 0.05, 2))
+    out.push(summaryLine(label, 'median ms', s.medianResTime!, ms(h, 50), 0.05, 2))
+    out.push(summaryLine(label, 'p90 ms', s.pct1ResTime!, ms(h, 90), 0.05, 2))
+    out.push(summaryLine(label, 'p95 ms', s.pct2ResTime!, ms(h, 95), 0.05, 2))
+    out.push(summaryLine(label, 'p99 ms', s.pct3ResTime!, ms(h, 99), 0.05, 2))
   }
   return out
 }
@@ -71,7 +72,7 @@ export function compareK6Summary(file: string, totals: ImportTotals, setupReques
   const out: SummaryLine[] = []
   const reqs = metrics.http_reqs
   // k6 counts setup()'s requests too; the import leaves them out of the learners' numbers.
-  if (reqs?.count !== undefined) out.push(line('overall', 'requests', reqs.count, totals.requests + setupRequests, 0))
+  if (reqs?.count !== undefined) out.push(summaryLine('overall', 'requests', reqs.count, totals.requests + setupRequests, 0))
   const d = metrics.http_req_duration
   if (d) {
     const h = totals.overall
@@ -79,13 +80,13 @@ export function compareK6Summary(file: string, totals: ImportTotals, setupReques
       ['max', 'max ms', h.maxValue / 1000], ['p(90)', 'p90 ms', ms(h, 90)], ['p(95)', 'p95 ms', ms(h, 95)], ['p(99)', 'p99 ms', ms(h, 99)]]
     for (const [key, metric, value] of checks) {
       // Setup requests are in k6's distribution: compare only when there were none.
-      if (d[key] !== undefined && setupRequests === 0) out.push(line('overall', metric, d[key]!, value, 0.02, 0.05))
+      if (d[key] !== undefined && setupRequests === 0) out.push(summaryLine('overall', metric, d[key]!, value, 0.02, 0.05))
     }
   }
   const failed = metrics.http_req_failed
   if (failed && (failed.rate !== undefined || failed.value !== undefined) && setupRequests === 0) {
     const errors = [...totals.perEndpoint.values()].reduce((a, p) => a + p.errors, 0)
-    out.push(line('overall', 'error rate', failed.rate ?? failed.value!, errors / Math.max(1, totals.requests), 0.001, 0.0005))
+    out.push(summaryLine('overall', 'error rate', failed.rate ?? failed.value!, errors / Math.max(1, totals.requests), 0.001, 0.0005))
   }
   return out
 }

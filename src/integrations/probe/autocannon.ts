@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import { latencyHistogram } from '../../metrics/histogram.ts'
 import { templatedPath } from '../import/names.ts'
 import { openImportRun, REORDER_WINDOW_SEC } from '../import/seconds.ts'
-import type { SummaryLine } from '../import/summary.ts'
+import { summaryLine, type SummaryLine } from '../import/summary.ts'
 import type { TransportError } from '../../scenario/types.ts'
 
 export interface ProbeRequest {
@@ -48,10 +48,7 @@ function transportError(error: Error & { code?: string }): TransportError {
   return 'other'
 }
 
-function line(metric: string, tool: number, lmsload: number, allowed: number, absolute = 0): SummaryLine {
-  const difference = tool === 0 ? Math.abs(lmsload) : Math.abs(lmsload - tool) / Math.abs(tool)
-  return { scope: 'probe', metric, tool, lmsload, difference, allowed, ok: difference <= allowed || Math.abs(lmsload - tool) <= absolute }
-}
+const line = (metric: string, tool: number, lmsload: number, allowed: number, absolute = 0): SummaryLine => summaryLine('probe', metric, tool, lmsload, allowed, absolute)
 
 export async function probe(req: ProbeRequest): Promise<ProbeOutcome> {
   const endpoint = `${req.method} ${templatedPath(req.url)}`

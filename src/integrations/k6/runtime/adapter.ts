@@ -10,12 +10,14 @@ import { Counter, Rate, Trend } from 'k6/metrics'
 import type { Faker } from '@faker-js/faker'
 import { hashString, Rng } from '../../../core/rng.ts'
 import type { ArrivalProfile } from '../../../scenario/arrival/profile.ts'
+import { isExpectedStatus } from '../../../scenario/expect.ts'
 import { JourneyPicker } from '../../../scenario/journey-picker.ts'
 import { endpointName, expandRoute } from '../../../scenario/route.ts'
 import { shapeLoad, type LoadShape } from '../../../scenario/shape.ts'
 import { toThinkDistribution, type ThinkTime } from '../../../scenario/think.ts'
 import type { Learner, RequestOptions, Response, Scenario, SetupContext, TransportError } from '../../../scenario/types.ts'
 import { makeFaker } from 'lmsload:faker'
+import { k6TransportError } from '../error-codes.ts'
 
 /** What `lmsload export k6` fixes at export time (the target can be changed with -e LMSLOAD_TARGET). */
 export interface K6RuntimeConfig {
@@ -34,14 +36,6 @@ const steps = new Counter('lmsload_steps')
 const acknowledgedWrites = new Counter('lmsload_acknowledged_writes')
 const journeyErrors = new Counter('lmsload_journey_errors')
 
-/** k6 error codes (grafana.com/docs/k6/latest/javascript-api/error-codes) as lmsload transport errors. */
-export function transportError(code: number): TransportError {
-  if (code === 1050 || code === 1211) return 'timeout'
-  if (code >= 1100 && code < 1200) return 'dns'
-  if (code === 1212) return 'refused'
-  if (code >= 1220 && code < 1230) return 'reset'
-  return 'other'
-}
 
 function utf8Bytes(text: string): number {
   let bytes = 0
@@ -76,7 +70,7 @@ class K6Response implements Response {
   constructor(res: http.Response, ok: boolean) {
     this.status = res.status
     this.ok = ok
-    this.error = res.status === 0 ? transportError(res.error_code) : undefined
+    this.error = res.status === 0 ? k6TransportError(res.error_code) : undefined
     // k6 canonicalises header names (Content-Type); lmsload's are lower-case, as Node's.
     const headers: Record<string, string> = {}
     for (const key in res.headers) headers[key.toLowerCase()] = res.headers[key]!
@@ -93,10 +87,6 @@ class K6Response implements Response {
   }
 }
 
-function isOk(status: number, expect: RequestOptions['expect']): boolean {
-  if (expect === undefined) return status >= 200 && status < 400
-  return typeof expect === 'number' ? status === expect : expect.includes(status)
-}
 
 class K6Learner implements Learner {
   readonly id: number
@@ -170,7 +160,7 @@ class K6Learner implements Learner {
       responseCallback: expect === undefined ? http.expectedStatuses({ min: 200, max: 399 }) : http.expectedStatuses(...(typeof expect === 'number' ? [expect] : expect)),
     }
     const res = await http.asyncRequest(method, url, body, params)
-    return new K6Response(res, res.status !== 0 && isOk(res.status, expect))
+    return new K6Response(res, res.status !== 0 && isExpectedStatus(res.status, expect))
   }
 
   check<T>(value: T, predicate: (value: T) => boolean, label: string): boolean {
