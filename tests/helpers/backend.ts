@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { DEFAULTS, type BackendConfig } from '../../reference-backend/src/config.ts'
 import { DirectPg, DirectSqlite, sqliteFile } from '../../reference-backend/src/db/direct.ts'
 import { seedDatabase } from '../../reference-backend/src/seed/seed.ts'
@@ -186,6 +186,29 @@ export async function spawnBackend(db: TestDatabase, args: string[] = []): Promi
     stop: (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return exited
+    },
+  }
+}
+
+/**
+ * A seeded SQLite database and a spawned backend for the enclosing suite (beforeAll/afterAll):
+ * read `.backend` inside tests, once beforeAll has run.
+ */
+export function backendForSuite(args: string[] = []): { readonly backend: SpawnedBackend } {
+  let db: TestDatabase | undefined
+  let backend: SpawnedBackend | undefined
+  beforeAll(async () => {
+    db = await seededDatabase('sqlite')
+    backend = await spawnBackend(db, args)
+  })
+  afterAll(async () => {
+    await backend?.stop()
+    await db?.drop()
+  })
+  return {
+    get backend(): SpawnedBackend {
+      if (!backend) throw new Error('the backend is started in beforeAll: read it inside a test')
+      return backend
     },
   }
 }

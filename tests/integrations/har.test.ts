@@ -4,28 +4,21 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { runScenario } from '../../src/app/run.ts'
 import { readRun } from '../../src/record/reader.ts'
-import { seededDatabase, spawnBackend, type SpawnedBackend, type TestDatabase } from '../helpers/backend.ts'
+import { backendForSuite } from '../helpers/backend.ts'
 import { runCli } from '../helpers/cli.ts'
 import { recordSession } from '../helpers/record-session.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lmsload-har-'))
 
 describe('a recorded browser session becomes a scenario that runs', () => {
-  let db: TestDatabase
-  let backend: SpawnedBackend
+  const suite = backendForSuite()
   const har = path.join(scratch, 'session.har')
   const scenario = path.join(scratch, 'learner-flow.ts')
   beforeAll(async () => {
-    db = await seededDatabase('sqlite')
-    backend = await spawnBackend(db)
-    await recordSession(backend.url, har, { pauseMs: 1200 })
-  })
-  afterAll(async () => {
-    await backend?.stop()
-    await db?.drop()
+    await recordSession(suite.backend.url, har, { pauseMs: 1200 })
   })
 
   it('converts: route templates, correlated ids and token, think times from the pauses, a check per request', async () => {
@@ -52,7 +45,7 @@ describe('a recorded browser session becomes a scenario that runs', () => {
   it('runs clean against the backend it was recorded on', async () => {
     const out = path.join(scratch, 'run')
     const outcome = await runScenario(
-      { scenarioFile: scenario, target: backend.url, out, workers: 1, shape: { durationMs: 4000, scale: 2 }, gracefulStopMs: 15_000 },
+      { scenarioFile: scenario, target: suite.backend.url, out, workers: 1, shape: { durationMs: 4000, scale: 2 }, gracefulStopMs: 15_000 },
       { signal: new AbortController().signal },
     )
     expect(outcome.status).toBe('completed')

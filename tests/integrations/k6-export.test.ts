@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { exportScenarioToK6 } from '../../src/app/export-k6.ts'
 import { importScenario } from '../../src/engine/load-scenario.ts'
@@ -17,7 +17,7 @@ import { Rng } from '../../src/core/rng.ts'
 import { arrival, concurrency } from '../../src/scenario/index.ts'
 import { JourneyPicker } from '../../src/scenario/journey-picker.ts'
 import type { ArrivalProfile } from '../../src/scenario/arrival/profile.ts'
-import { seededDatabase, spawnBackend, type SpawnedBackend, type TestDatabase } from '../helpers/backend.ts'
+import { backendForSuite } from '../helpers/backend.ts'
 import { runCli } from '../helpers/cli.ts'
 import { loadK6Script } from '../helpers/fake-k6.ts'
 import { writeScenario } from '../helpers/target.ts'
@@ -236,18 +236,10 @@ export default defineScenario({
 })
 
 describe('the adapter drives the reference backend through k6’s API', () => {
-  let db: TestDatabase
-  let backend: SpawnedBackend
-  beforeAll(async () => {
-    db = await seededDatabase('sqlite')
-    backend = await spawnBackend(db)
-  })
-  afterAll(async () => {
-    await backend?.stop()
-    await db?.drop()
-  })
+  const suite = backendForSuite()
 
   it('smoke: setup, every journey, route templates as names, checks passing', async () => {
+    const backend = suite.backend
     const result = await runCli(['export', 'k6', 'scenarios/smoke.ts', '--out', out('smoke'), '--target', 'http://127.0.0.1:1'])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/k6 script: .*smoke\.k6\.js \(\d+ KiB, with faker; ramping-arrival-rate, 1 stages, up to \d+ VUs; 3 thresholds\)/)

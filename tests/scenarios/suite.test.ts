@@ -3,10 +3,10 @@
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runScenario } from '../../src/app/run.ts'
 import { readRun } from '../../src/record/reader.ts'
-import { seededDatabase, spawnBackend, type SpawnedBackend, type TestDatabase } from '../helpers/backend.ts'
+import { backendForSuite } from '../helpers/backend.ts'
 
 const SCENARIOS: Array<[string, { scale?: number; durationMs: number }]> = [
   ['smoke', { durationMs: 6000 }],
@@ -17,22 +17,13 @@ const SCENARIOS: Array<[string, { scale?: number; durationMs: number }]> = [
   ['daily-cycle', { scale: 0.5, durationMs: 6000 }],
 ]
 
-let db: TestDatabase
-let backend: SpawnedBackend
-beforeAll(async () => {
-  db = await seededDatabase('sqlite')
-  backend = await spawnBackend(db)
-})
-afterAll(async () => {
-  await backend?.stop()
-  await db?.drop()
-})
+const suite = backendForSuite()
 
 describe('the scenario suite against the reference backend', () => {
   it.each(SCENARIOS)('%s runs clean and leaves a complete run directory', async (name, shape) => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-suite-')), name)
     const outcome = await runScenario(
-      { scenarioFile: `scenarios/${name}.ts`, target: backend.url, out, workers: 1, shape: { scale: shape.scale, durationMs: shape.durationMs }, gracefulStopMs: 1000 },
+      { scenarioFile: `scenarios/${name}.ts`, target: suite.backend.url, out, workers: 1, shape: { scale: shape.scale, durationMs: shape.durationMs }, gracefulStopMs: 1000 },
       { signal: new AbortController().signal },
     )
     expect(outcome.status).toBe('completed')
