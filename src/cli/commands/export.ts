@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs'
 import { exportScenarioToK6 } from '../../app/export-k6.ts'
-import { isSizeName, SIZES, type SizeName } from '../../app/run.ts'
-import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
-import { positiveNumber } from './run.ts'
+import { displayPath, UserError } from '../../core/index.ts'
+import { positiveNumber, shapeOf, shapeOptions } from './run.ts'
 
 interface ExportArgs {
   tool: string
@@ -21,16 +20,12 @@ export function exportCommand(yargs: Argv) {
   return yargs.command<ExportArgs>(
     'export <tool> <scenario>',
     'export a scenario to another engine: k6 (one script, a k6-operator TestRun for distributed runs, a guide)',
-    (y) => y
+    (y) => shapeOptions(y)
       .positional('tool', { type: 'string', describe: 'the engine to export to: k6' })
       .positional('scenario', { type: 'string', describe: 'scenario file (.ts)' })
       .option('out', { type: 'string', describe: 'output directory (default reports/k6/<scenario>)' })
       .option('parallelism', { type: 'string', describe: 'k6-operator runners sharing the load (default 1)' })
       .option('target', { type: 'string', describe: 'base URL the script sends to (default http://127.0.0.1:8080; k6 -e LMSLOAD_TARGET=… overrides it)' })
-      .option('scale', { type: 'string', describe: 'multiply learner counts, as in lmsload run' })
-      .option('size', { type: 'string', describe: `learners as Moodle's test-plan sizes: ${Object.keys(SIZES).join(', ')}` })
-      .option('duration', { type: 'string', describe: "the traffic model over this length, as in lmsload run" })
-      .option('seed', { type: 'string', describe: 'random seed of journeys and think times (default 1)' })
       .option('typecheck', { type: 'boolean', default: true, describe: 'check the script against @types/k6 first (--no-typecheck skips it)' }),
     async () => {},
   )
@@ -38,17 +33,14 @@ export function exportCommand(yargs: Argv) {
 
 export async function executeExport(argv: ExportArgs): Promise<number> {
   if (argv.tool !== 'k6') throw new UserError('LMSLOAD_USAGE', `export: unknown tool '${argv.tool}' (expected: k6)`)
-  if (argv.size !== undefined && !isSizeName(argv.size)) throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
-  if (argv.seed !== undefined && !/^\d{1,10}$/.test(argv.seed)) throw new UserError('LMSLOAD_USAGE', `--seed: expected a whole number, got '${argv.seed}'`)
-  const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
-  if (durationMs !== undefined && durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
+  const { shape, seed } = shapeOf(argv)
   const result = await exportScenarioToK6({
     scenarioFile: argv.scenario,
     outDir: argv.out,
     parallelism: positiveNumber('parallelism', argv.parallelism, true),
     target: argv.target,
-    shape: { scale: positiveNumber('scale', argv.scale, false), size: argv.size as SizeName | undefined, durationMs },
-    seed: argv.seed === undefined ? undefined : Number(argv.seed),
+    shape,
+    seed,
     typecheck: argv.typecheck,
   })
   const s = result.options.scenarios.learners!
