@@ -67,7 +67,10 @@ describe('the analyzer names each injected cause first', () => {
     expect(scale, `healthy shows a critical finding at every scale: ${tried.join('; ')}`).toBeDefined()
   }, 180_000)
 
-  it.each(Object.entries(EXPECTED_FINDINGS).filter(([p, e]) => e !== null && !BENCH_ONLY.has(p)))('%s', async (profile, expected) => {
+  // One retry per profile: a run is a physical measurement on a shared machine, and in clean-clone
+  // runs here a different profile lost its first place to a neighbour's noise in one run of three
+  // (cache-stampede, small-pool). A cause the analyzer gets wrong twice in a row still fails.
+  it.each(Object.entries(EXPECTED_FINDINGS).filter(([p, e]) => e !== null && !BENCH_ONLY.has(p)))('%s', { retry: 1 }, async (profile, expected) => {
     if (scale === undefined) expect.fail('no scale at which healthy is clean (see the healthy case)')
     // The calibration answers SQLite's single writer queueing on a slow machine; PostgreSQL has no
     // single writer, and small-pool needs the full load to fill its one connection (at 0.6 the
