@@ -5,6 +5,7 @@ import { importJtl } from '../integrations/import/jmeter.ts'
 import { foldK6, openK6Sources } from '../integrations/import/k6.ts'
 import { openImportRun } from '../integrations/import/seconds.ts'
 import { compareJmeterStatistics, compareK6Summary, type SummaryLine } from '../integrations/import/summary.ts'
+import { runId } from '../record/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
 import { PROJECT_ROOT } from './bundled-backend.ts'
 
@@ -29,8 +30,7 @@ export interface ImportOutcome {
 }
 
 function defaultDir(name: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  return path.join(PROJECT_ROOT, 'reports', 'runs', `${stamp}-${name}`)
+  return path.join(PROJECT_ROOT, 'reports', 'runs', runId(name))
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
+import { runId } from '../record/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
 import { PROJECT_ROOT } from './bundled-backend.ts'
 import { parseTarget } from './target.ts'
@@ -38,8 +39,7 @@ export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
   if (!METHODS.includes(method)) throw new UserError('LMSLOAD_USAGE', `--method: expected one of ${METHODS.join(', ')}, got '${req.method}'`)
   const name = req.name ?? 'probe'
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  const dir = path.resolve(req.out ?? path.join(PROJECT_ROOT, 'reports', 'runs', `${stamp}-${name}`))
+  const dir = path.resolve(req.out ?? path.join(PROJECT_ROOT, 'reports', 'runs', runId(name)))
   const existed = existsSync(dir)
   try {
     const outcome = await probe({

@@ -10,7 +10,7 @@ import type { EngineConfig } from '../engine/config.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad, type LoadShape } from '../scenario/shape.ts'
 import { FanoutSink, type EngineSink } from '../metrics/interval.ts'
-import { RUN_SCHEMA, type RunJson, type RunStatus } from '../record/run-json.ts'
+import { RUN_SCHEMA, runId, type RunJson, type RunStatus } from '../record/run-json.ts'
 import { HostSampler, ProcessSampler } from '../record/samplers/proc.ts'
 import { PrometheusSampler } from '../record/samplers/prometheus.ts'
 import type { Sampler } from '../record/samplers/index.ts'
@@ -78,10 +78,6 @@ export interface RunOutcome {
 
 const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
-function runId(name: string, at = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${name}`
-}
 
 function setupContext(target: string, seed: number, plannedLearners: number): SetupContext {
   return {

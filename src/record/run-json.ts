@@ -49,6 +49,12 @@ export interface RunJson {
   }
 }
 
+/** A run's id and directory name: `yyyymmdd-hhmmss-<name>` (local time). */
+export function runId(name: string, at = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${name}`
+}
+
 /** JSON Schema of run.json: the reader validates every run directory it opens against it. */
 export const RUN_JSON_SCHEMA = {
   type: 'object',

@@ -31,7 +31,6 @@ function transportError(code: string, message: string): TransportError {
 
 async function firstRow(file: string): Promise<{ header: string[]; first: Record<string, string> | undefined }> {
   const parser = createReadStream(file).pipe(parse({ columns: true, relax_column_count: true, to_line: 2 }))
-  let header: string[] = []
   let first: Record<string, string> | undefined
   parser.on('data', (row: Record<string, string>) => { first ??= row })
   await new Promise<void>((resolve, reject) => {
@@ -40,8 +39,7 @@ async function firstRow(file: string): Promise<{ header: string[]; first: Record
   }).catch((e: Error) => {
     throw new UserError('LMSLOAD_IMPORT', `${file}: not a CSV JTL: ${e.message.split('\n')[0]}`)
   })
-  header = first ? Object.keys(first) : []
-  return { header, first }
+  return { header: first ? Object.keys(first) : [], first }
 }
 
 /** Reads a JTL into a run directory at `dir`. */
@@ -65,7 +63,6 @@ export async function importJtl(file: string, dir: string, name: string): Promis
   let rows = 0
   let transactions = 0
   let line = 1
-  let maxEnd = 0
   // A JMeter thread is a learner: it arrives with its first sample (its loops are its journey).
   const threads = new Set<string>()
   const parser = createReadStream(file).pipe(parse({ columns: true, relax_column_count: true, skip_empty_lines: true }))
@@ -79,7 +76,6 @@ export async function importJtl(file: string, dir: string, name: string): Promis
       }
       rows++
       const end = ts + elapsed
-      maxEnd = Math.max(maxEnd, end)
       const label = row.label ?? ''
       const ok = row.success === 'true'
       const active = Number(row.allThreads)

@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import { latencyHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts'
 import type { EndpointInterval, IntervalRecord } from '../../metrics/interval.ts'
-import { RUN_SCHEMA, type RunJson } from '../../record/run-json.ts'
+import { RUN_SCHEMA, runId, type RunJson } from '../../record/run-json.ts'
 import { RunDirWriter } from '../../record/writer.ts'
 import type { TransportError } from '../../scenario/types.ts'
 
@@ -195,10 +195,9 @@ export interface ImportDescription {
 /** A run directory for imported results: run.json says where they came from. */
 export function importRunJson(d: ImportDescription, startMs: number): RunJson {
   const started = new Date(startMs)
-  const stamp = started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
   return {
     schema: RUN_SCHEMA,
-    id: `${stamp}-${d.name}`,
+    id: runId(d.name, started),
     status: 'running',
     scenario: {
       name: d.name, description: d.description, file: d.sources.map((s) => path.basename(s)).join(', '), model: d.model,
