@@ -64,7 +64,7 @@ for (let t = 0; t < seconds; t++) {
     })
   }
   writer.interval({
-    second: t, startMs: startMs + t * 1000, arrivals: { planned: rate, started: rate, dropped: 0 }, activeLearners: rate,
+    second: t, startMs: startMs + t * 1000, arrivals: { planned: rate, started: rate, dropped: 0 }, activeLearners: rate, peakActive: rate, journeyErrors: [],
     journeys: { mix: { started: rate, completed: rate, failed: 0, interrupted: 0 } }, endpoints, steps: new Map(), checks: {}, startLag: lag,
     generator: { workers: [{ elu: 0.5, lagP99Ms: 2, lagMaxMs: 4, cpuRatio: 0.6, heapUsedBytes: 1e8, poolQueued: 0, poolRunning: 100, poolConnected: 256 }] },
   })

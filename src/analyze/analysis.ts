@@ -56,8 +56,24 @@ export interface Window {
   latencyMs: LatencySummary | undefined
 }
 
+/**
+ * What became of one budget (k6's threshold result as a union): met; failed, with the honest cause;
+ * or not judged, with the reason. `gates` says whether a not-judged budget fails the gate: one the
+ * user wrote does (a typo must never turn a gate green); the default journey budget without a
+ * finished journey does not.
+ */
+export type BudgetVerdict =
+  | { kind: 'passed' }
+  /** Over the limit, and the load asked for it: the platform's answer. */
+  | { kind: 'failed'; cause: 'over-limit' }
+  /** A throughput floor the scenario never offered: every arrival started and was served, so the run says nothing of the platform. */
+  | { kind: 'failed'; cause: 'offered-load'; offeredPerSec: number }
+  | { kind: 'not-judged'; reason: 'never-seen'; targetKind: 'endpoint' | 'step' | 'check' | 'journey'; closest: string | null; gates: true }
+  /** The target was seen but the rule's measure has no data (no response timed, no journey ended). */
+  | { kind: 'not-judged'; reason: 'no-data'; gates: boolean }
+
 export interface BudgetResult {
-  /** `overall`, an endpoint name, `step:<name>` or `check:<label>`. */
+  /** `overall`, an endpoint name, `step:<name>`, `check:<label>`, `journeys` or `journey:<name>`. */
   target: string
   rule: string
   metric: string
@@ -65,12 +81,67 @@ export interface BudgetResult {
   limit: number
   measured: number | null
   unit: 'ms' | 'ratio' | 'per_s' | 'count'
+  /** verdict.kind === 'passed'. */
   passed: boolean
+  verdict: BudgetVerdict
   /** Headroom as a share of the limit: positive when passing, negative when failing. */
   margin: number | null
-  source: 'scenario' | 'file'
-  /** Why the budget could not be measured (a target the run never saw). */
-  problem?: string
+  /** `default`: the journey-failure budget lmsload applies when none is set (docs/analysis.md). */
+  source: 'scenario' | 'file' | 'default'
+  /** Where the rule was written (scenario file, budget file), for messages. */
+  where: string
+}
+
+/** How a run ended (run.json `end`, or derived from its status for older runs). */
+export interface RunEnd {
+  reason: 'completed' | 'interrupted' | 'stopped-by-budget' | 'failed' | 'killed'
+  /** The signal (interrupted), the budget or SLO (stopped), the error (failed). */
+  detail?: string
+  /** Seconds recorded and seconds planned. */
+  atSec: number
+  plannedSec: number
+}
+
+/** The headline cause, when the evidence says it mattered to the latency or errors the budgets judge. */
+export interface VerdictBottleneck {
+  id: string
+  title: string
+  severity: Severity
+  /** Share of request time (or of failed requests) the cause accounts for. */
+  impact: number
+  /**
+   * Why it is called the bottleneck: `dominant` (more than half of request time: more than all other
+   * causes together), `explains-overrun` (removing its share brings the worst failing latency budget
+   * within its limit), `errors` (a failing error, check or journey budget, or a critical error finding).
+   * `minor`: it is only the largest contributor.
+   */
+  why: 'dominant' | 'explains-overrun' | 'errors' | 'minor'
+}
+
+/** The verdict as data; report/ renders every sentence from it. */
+export interface Verdict {
+  /** The gate: no budget failed and no gating budget went unjudged (exit 0 when the run completed). */
+  passed: boolean
+  /** What a reader is told first: `incomplete` whenever the run did not end as planned. */
+  outcome: 'passed' | 'failed' | 'incomplete' | 'no-budgets'
+  budgetsFailed: number
+  budgetsNotJudged: number
+  findingsCritical: number
+  end: RunEnd
+  journeys: { ended: number; failed: number }
+  bottleneck: VerdictBottleneck | null
+  /** The verdict in one plain sentence (rendered by report/verdict-text.ts when the analysis is written). */
+  sentence: string
+}
+
+/** Journeys that threw, by journey, place in the user's code and message. */
+export interface JourneyErrorSummary {
+  journey: string
+  message: string
+  location?: string
+  count: number
+  /** Second of the first occurrence. */
+  firstSec: number
 }
 
 export type Severity = 'critical' | 'warning' | 'info'
@@ -91,6 +162,8 @@ export interface Finding {
   confidence: number
   /** Share of the run's latency (or of its trustworthiness) this cause accounts for, 0..1: the ranking key. */
   impact: number
+  /** `trust`: about the measurement (generator, dropped arrivals, model), never a bottleneck of the target. */
+  category: 'bottleneck' | 'trust'
 }
 
 export interface SpectrumPoint {
@@ -129,6 +202,7 @@ export interface Analysis {
     model: 'open' | 'closed'
     status: string
     complete: boolean
+    end: RunEnd
     target: string
     bundledBackend: boolean
     backendProfile?: string
@@ -139,12 +213,14 @@ export interface Analysis {
     environment: Record<string, unknown>
     profile: Record<string, unknown>
   }
-  verdict: { passed: boolean; budgetsFailed: number; findingsCritical: number; sentence: string }
+  verdict: Verdict
   overall: EndpointSummary
   endpoints: EndpointSummary[]
   steps: Array<{ name: string; count: number; failed: number; durationMs: LatencySummary | undefined }>
   checks: Array<{ label: string; pass: number; fail: number; passRate: number }>
   journeys: Array<{ name: string; started: number; completed: number; failed: number; interrupted: number }>
+  /** Journeys that threw, most frequent first. */
+  journeyErrors: JourneyErrorSummary[]
   arrivals: { planned: number; started: number; dropped: number; achievedRatio: number | null; startLagMs: LatencySummary | undefined; /** Most learners active in one second. */ peakActive: number }
   windows: Window[]
   /** Latency percentile spectrum (ms) of the whole run and of each endpoint, for HdrHistogram-style plots. */
@@ -153,7 +229,7 @@ export interface Analysis {
   findings: Finding[]
   capacity?: unknown
   series: Series
-  trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; incomplete: boolean }
+  trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; /** The run did not end as planned (run.end.reason is not `completed`). */ incomplete: boolean }
   /** Stretches in which most requests got no HTTP answer (target down or hung), longest first. */
   outages: Outage[]
   /** What `lmsload drill` did and measured (drill.json), with the failures it caused. */

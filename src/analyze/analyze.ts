@@ -8,7 +8,10 @@ import { spectrum, summarise } from './stats/latency.ts'
 import { findWindows } from './stats/windows.ts'
 import { findOutages } from './outages.ts'
 import { summariseDrill } from './drill.ts'
-import { verdictOf } from './verdict.ts'
+import { runEndOf, verdictOf } from './verdict.ts'
+import { DEFAULT_JOURNEY_BUDGET, JOURNEYS_TARGET } from '../core/budget-rule.ts'
+import { journeyErrorKey } from '../metrics/interval.ts'
+import type { JourneyErrorSummary } from './analysis.ts'
 
 export interface AnalyzeOptions {
   /** Budgets from a file (`--budget`), evaluated with the scenario's own. */
@@ -116,7 +119,15 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   const stepCounts = new Map<string, { count: number; failed: number }>()
   const checks = new Map<string, { pass: number; fail: number }>()
   const journeys = new Map<string, { started: number; completed: number; failed: number; interrupted: number }>()
+  const journeyErrors = new Map<string, JourneyErrorSummary>()
+  const countError = (e: { journey: string; message: string; location?: string; count: number }, t: number) => {
+    const key = journeyErrorKey(e)
+    const into = journeyErrors.get(key)
+    if (into) into.count += e.count
+    else journeyErrors.set(key, { journey: e.journey, message: e.message, ...(e.location ? { location: e.location } : {}), count: e.count, firstSec: t })
+  }
   for (const line of run.intervals) {
+    for (const e of line.journeyErrors ?? []) countError(e, line.t)
     for (const [id, s] of Object.entries(line.steps)) {
       const name = run.steps.get(id) ?? id
       const c = stepCounts.get(name) ?? { count: 0, failed: 0 }
@@ -134,6 +145,12 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
       const into = journeys.get(name) ?? { started: 0, completed: 0, failed: 0, interrupted: 0 }
       add(into as unknown as Record<string, number>, j as unknown as Record<string, number>)
       journeys.set(name, into)
+    }
+  }
+  // Runs recorded before errors were counted per second kept a few messages in events.ndjson.
+  if (journeyErrors.size === 0) {
+    for (const e of run.events) {
+      if (e.type === 'journey-error' && typeof e.journey === 'string' && typeof e.message === 'string') countError({ journey: e.journey, message: e.message, count: 1 }, Math.max(0, Math.floor(e.t)))
     }
   }
   const steps = [...stepCounts.entries()].map(([name, c]) => ({ name, ...c, durationMs: summarise(collected.steps.get(name)) }))
@@ -186,33 +203,38 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
 
   const budgetSets: Parameters<typeof evaluateBudgets>[0] = [{ budgets: run.run.scenario.budgets as Budgets, source: 'scenario', where: `${run.run.scenario.file} budgets` }]
   if (options.budgetFile) budgetSets.push({ budgets: options.budgetFile.budgets, source: 'file', where: options.budgetFile.where })
+  // A crashing script fails the gate unless the user set their own journey budget (docs/analysis.md).
+  if (!budgetSets.some((set) => JOURNEYS_TARGET in set.budgets)) budgetSets.push({ budgets: { [JOURNEYS_TARGET]: [DEFAULT_JOURNEY_BUDGET] }, source: 'default', where: 'the default journey budget' })
+  const journeyList = [...journeys.entries()].map(([name, j]) => ({ name, ...j }))
   const budgets = evaluateBudgets(budgetSets, {
-    overall, endpoints, steps, checks: [...checks.entries()].map(([label, c]) => ({ label, ...c })), arrivals, durationSec,
+    overall, endpoints, steps, checks: [...checks.entries()].map(([label, c]) => ({ label, ...c })), journeys: journeyList, arrivals, durationSec,
+    model: run.run.scenario.model, generatorSaturated: signals.generatorSaturated,
   })
 
+  const end = runEndOf(run, seconds)
   const trust = {
     generatorSaturated: signals.generatorSaturated,
     droppedArrivals: arrivals.dropped,
     closedModel: run.run.scenario.model === 'closed',
-    incomplete: !run.complete,
+    incomplete: end.reason !== 'completed',
   }
-  const analysis: Analysis = {
+  const unjudged: Omit<Analysis, 'verdict'> = {
     schema: ANALYSIS_SCHEMA,
     generatedAt: options.generatedAt,
     run: {
       id: run.run.id, dir: run.dir, scenario: run.run.scenario.name, description: run.run.scenario.description, model: run.run.scenario.model,
-      status: run.run.status, complete: run.complete, target: run.run.target.url, bundledBackend: run.run.target.bundled,
+      status: run.run.status, complete: run.complete, end, target: run.run.target.url, bundledBackend: run.run.target.bundled,
       ...(run.run.target.backendProfile ? { backendProfile: run.run.target.backendProfile } : {}),
       startedAt: run.run.startedAt, durationSec: seconds, seed: run.run.options.seed, options: run.run.options as unknown as Record<string, unknown>,
       environment: run.run.environment as unknown as Record<string, unknown>, profile: run.run.scenario.profile,
     },
-    verdict: { passed: true, budgetsFailed: 0, findingsCritical: 0, sentence: '' },
     overall,
     endpoints,
     steps,
     checks: [...checks.entries()].map(([label, c]) => ({ label, ...c, passRate: c.pass + c.fail ? c.pass / (c.pass + c.fail) : 1 })),
-    journeys: [...journeys.entries()].map(([name, j]) => ({ name, ...j })),
-    arrivals: { ...arrivals, achievedRatio: arrivals.planned ? arrivals.started / arrivals.planned : null, startLagMs: summarise(collected.startLag.totalCount ? collected.startLag : undefined), peakActive: series.active.reduce((m, v) => Math.max(m, v), 0) },
+    journeys: journeyList,
+    journeyErrors: [...journeyErrors.values()].sort((x, y) => y.count - x.count || x.firstSec - y.firstSec),
+    arrivals: { ...arrivals, achievedRatio: arrivals.planned ? arrivals.started / arrivals.planned : null, startLagMs: summarise(collected.startLag.totalCount ? collected.startLag : undefined), peakActive: run.intervals.reduce((m, l) => Math.max(m, l.peakActive ?? l.active), 0) },
     windows,
     spectrum: {
       overall: spectrum(collected.overall),
@@ -226,7 +248,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     ...(run.drill ? { drill: summariseDrill(run.drill, series) } : {}),
     warnings: [...run.warnings],
   }
-  analysis.verdict = verdictOf(analysis)
-  return analysis
+  const { schema, generatedAt, run: about, ...rest } = unjudged
+  return { schema, generatedAt, run: about, verdict: verdictOf(unjudged, end), ...rest }
 }
 

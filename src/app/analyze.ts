@@ -8,6 +8,7 @@ import { BUDGET_FILE_SCHEMA } from '../analyze/budgets/schema.ts'
 import type { Budgets } from '../analyze/budgets/evaluate.ts'
 import { readLatencyLog, readRun } from '../record/reader.ts'
 import { writeRunReports, type WrittenReports } from './report.ts'
+import { verdictSentence } from '../report/verdict-text.ts'
 
 const validateBudgetFile = new Ajv({ allErrors: false }).compile(BUDGET_FILE_SCHEMA)
 
@@ -43,7 +44,7 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; extraBud
   const budgetFile = loaded && options.extraBudgets
     ? { budgets: { ...loaded.budgets, ...mergeRules(loaded.budgets, options.extraBudgets.budgets) }, where: `${loaded.where} + ${options.extraBudgets.where}` }
     : loaded ?? options.extraBudgets
-  const analysis = analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString(), minSteadySec: options.minSteadySec })
+  const analysis = withSentence(analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString(), minSteadySec: options.minSteadySec }))
   const file = path.join(dir, 'analysis.json')
   if (options.write !== false) {
     try {
@@ -57,6 +58,12 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; extraBud
   return { analysis, file, exitCode: analysis.verdict.passed ? EXIT.ok : EXIT.gateFailed, reports }
 }
 
+/** The analysis with its verdict sentence rendered (report/ owns every sentence; analysis.json carries this one). */
+export function withSentence(analysis: Analysis): Analysis {
+  analysis.verdict.sentence = verdictSentence(analysis)
+  return analysis
+}
+
 function mergeRules(a: Budgets, b: Budgets): Budgets {
   const out: Record<string, string[]> = {}
   for (const [k, v] of Object.entries(b)) out[k] = [...(a[k] ?? []), ...v]
@@ -65,6 +72,7 @@ function mergeRules(a: Budgets, b: Budgets): Budgets {
 
 /** Writes analysis.json and the reports again (after a capacity section was added). */
 export function writeAnalysis(dir: string, analysis: Analysis): WrittenReports {
+  withSentence(analysis)
   const file = path.join(dir, 'analysis.json')
   writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
   renameSync(`${file}.tmp`, file)

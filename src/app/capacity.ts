@@ -11,7 +11,7 @@ import { importScenario } from '../engine/load-scenario.ts'
 import { peakRate, shapeLoad } from '../scenario/shape.ts'
 import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 import { analyzeDir, writeAnalysis } from './analyze.ts'
-import { runScenario, type RunHooks, type RunRequest } from './run.ts'
+import { runScenario, StopByBudget, type RunHooks, type RunRequest } from './run.ts'
 
 const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
 
@@ -98,7 +98,7 @@ export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promi
   const signal = AbortSignal.any([hooks.signal, own.signal])
   const watch = new SloWatch(slo, req.errorBudget, Math.max(5, Math.round(req.holdMs / 3000)), () => {
     hooks.onNotice?.('the SLO broke for a third of a step: stopping the ladder')
-    own.abort('slo-broken')
+    own.abort(new StopByBudget(`the SLO ${slo.text}`))
   })
   const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } } }, { ...hooks, signal, sink: watch })
   // Steps are plateaus of their own length: look for them with half a hold as the shortest one.

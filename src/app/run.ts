@@ -26,6 +26,21 @@ import type { WrittenReports } from './report.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import { isLoopbackHost, parseTarget } from './target.ts'
 
+/** The abort reason of a run stopped on purpose by a budget or a ladder's SLO watch (not an interruption). */
+export class StopByBudget {
+  readonly budget: string
+  constructor(budget: string) {
+    this.budget = budget
+  }
+}
+
+function endOf(status: RunStatus, reason: unknown): { reason: 'completed' | 'interrupted' | 'stopped-by-budget' | 'failed'; detail?: string } {
+  if (status === 'completed') return { reason: 'completed' }
+  if (status === 'failed') return { reason: 'failed' }
+  if (reason instanceof StopByBudget) return { reason: 'stopped-by-budget', detail: reason.budget }
+  return { reason: 'interrupted', ...(typeof reason === 'string' ? { detail: reason } : {}) }
+}
+
 export interface RunRequest {
   scenarioFile: string
   target?: string
@@ -235,10 +250,10 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       writer.finish('failed', { ...engine, failure: writer.failed.message })
       throw writer.failed
     }
-    const run = writer.finish(engine.status, engine)
+    const run = writer.finish(engine.status, { ...engine, end: endOf(engine.status, stop.signal.reason) })
     await hooks.beforeAnalyze?.(dir)
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
-    const exitCode = engine.status === 'aborted' ? EXIT.interrupted : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
+    const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }
   } finally {
     await bundled?.stop()

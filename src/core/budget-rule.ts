@@ -4,7 +4,7 @@ import { UserError } from './errors.ts'
 // 'checks > 99%', 'dropped < 0.5%'. Parsed in one place so a scenario's rules are checked where
 // they are written and evaluated the same way after the run.
 
-export type BudgetMetric = 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'min' | 'mean' | 'errors' | 'rps' | 'checks' | 'dropped' | 'count'
+export type BudgetMetric = 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'min' | 'mean' | 'errors' | 'rps' | 'checks' | 'dropped' | 'count' | 'failed'
 export type BudgetOp = '<' | '<=' | '>' | '>='
 
 export interface BudgetRule {
@@ -20,7 +20,7 @@ const LATENCY: Record<string, BudgetMetric> = {
   p50: 'p50', med: 'p50', median: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', 'p99.9': 'p999', p999: 'p999',
   max: 'max', min: 'min', mean: 'mean', avg: 'mean',
 }
-const RATIOS: Record<string, BudgetMetric> = { errors: 'errors', error_rate: 'errors', checks: 'checks', dropped: 'dropped' }
+const RATIOS: Record<string, BudgetMetric> = { errors: 'errors', error_rate: 'errors', checks: 'checks', dropped: 'dropped', failed: 'failed' }
 const OTHER: Record<string, BudgetMetric> = { rps: 'rps', throughput: 'rps', count: 'count', requests: 'count' }
 
 export const BUDGET_METRICS = [...Object.keys(LATENCY), 'p(N)', ...Object.keys(RATIOS), ...Object.keys(OTHER)]
@@ -60,8 +60,20 @@ export function parseBudgetRule(text: string, where: string): BudgetRule {
   return fail(`unknown metric '${m![1]}' (expected one of: ${BUDGET_METRICS.join(', ')})`)
 }
 
+/** The target of journey budgets: every journey together; `journey:<name>` is one journey. */
+export const JOURNEYS_TARGET = 'journeys'
+
+/**
+ * The budget lmsload applies when none is set on journeys: a run in which more than 1 % of the
+ * journeys that ended threw (a crashing script) fails its gate, as k6 fails on script errors.
+ */
+export const DEFAULT_JOURNEY_BUDGET = 'failed < 1%'
+
+const isJourneyTarget = (target: string) => target === JOURNEYS_TARGET || target.startsWith('journey:')
+
 /** Whether a target is one the rule applies to: `dropped` is overall only; `check:` targets take `checks` only. */
 export function ruleFitsTarget(rule: BudgetRule, target: string): string | undefined {
+  if (isJourneyTarget(target) !== (rule.metric === 'failed')) return `'failed' (the share of ended journeys that threw) applies to 'journeys' and 'journey:<name>', and those take it only`
   if (rule.metric === 'dropped' && target !== 'overall') return `'dropped' applies to 'overall' only`
   if (target.startsWith('check:') && rule.metric !== 'checks') return `a check target takes 'checks' rules only`
   if (target.startsWith('step:') && (rule.metric === 'checks' || rule.metric === 'dropped')) return `a step target takes latency, errors, rps and count rules`

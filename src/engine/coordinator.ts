@@ -7,7 +7,7 @@ import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
 import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
 import { shapeLoad } from '../scenario/shape.ts'
-import type { EndpointInterval, EngineSink, IntervalRecord } from '../metrics/interval.ts'
+import { addJourneyErrors, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
 // The generator is called saturated when a worker's event loop stays this busy or this late
@@ -33,11 +33,13 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
     startMs: startMs + parts[0]!.second * 1000,
     arrivals: { planned, started: 0, dropped: 0 },
     activeLearners: 0,
+    peakActive: 0,
     journeys: {},
     endpoints,
     steps,
     checks: {},
     startLag: latencyHistogram(),
+    journeyErrors: [],
     generator: { workers: [] },
   }
   const add = (into: Record<string, number>, from: Record<string, number>) => {
@@ -47,6 +49,7 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
     record.arrivals.started += p.arrivals.started
     record.arrivals.dropped += p.arrivals.dropped
     record.activeLearners += p.activeLearners
+    record.peakActive += p.peakActive
     for (const [name, j] of Object.entries(p.journeys)) {
       const into = (record.journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 })
       add(into as unknown as Record<string, number>, j as unknown as Record<string, number>)
@@ -57,6 +60,7 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
       into.fail += c.fail
     }
     record.startLag.add(decodeHistogram(p.startLag))
+    addJourneyErrors(record.journeyErrors, p.journeyErrors)
     for (const [name, e] of Object.entries(p.endpoints)) {
       let into = endpoints.get(name)
       if (!into) {
@@ -99,6 +103,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
   const pending = new Map<number, WorkerInterval[]>()
   const doneAt = new Map<number, number>()
   const seenEndpoints = new Set<string>()
+  const seenErrors = new Set<string>()
   let nextSecond = 0
   let startMs = 0
   let failure: string | undefined
@@ -122,8 +127,14 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
             sink.event({ type: 'endpoint', name })
           }
         }
+        for (const e of record.journeyErrors) {
+          // Each distinct error once in events.ndjson; every occurrence is counted in the seconds.
+          const key = journeyErrorKey(e)
+          if (seenErrors.has(key)) continue
+          seenErrors.add(key)
+          sink.event({ type: 'journey-error', atMs: record.startMs, journey: e.journey, message: e.message, ...(e.location ? { location: e.location } : {}) })
+        }
         for (const part of parts) {
-          for (const e of part.journeyErrors) sink.event({ type: 'journey-error', atMs: record.startMs, journey: e.journey, message: e.message })
           for (const [kind, key, value, at] of part.writes) sink.event({ type: 'write', atMs: at, kind, key, value })
         }
         const busy = record.generator.workers.some((w) => w && (w.elu >= SATURATED_ELU || w.lagP99Ms >= SATURATED_LAG_MS))

@@ -1,4 +1,4 @@
-import type { GeneratorSelf, JourneyCounts } from '../metrics/interval.ts'
+import type { GeneratorSelf, JourneyCounts, JourneyError } from '../metrics/interval.ts'
 
 // What a load worker reports to the coordinator every second. Histograms travel encoded
 // (HdrHistogram compressed base64) and are merged exactly by adding counts.
@@ -32,14 +32,16 @@ export interface WorkerInterval {
   second: number
   arrivals: { started: number; dropped: number }
   activeLearners: number
+  /** Most learners active at once during the second. */
+  peakActive: number
   journeys: Record<string, JourneyCounts>
   endpoints: Record<string, EndpointSnapshot>
   steps: Record<string, StepSnapshot>
   checks: Record<string, { pass: number; fail: number }>
   /** Lateness of journey starts against the plan, µs (empty histogram when none started). */
   startLag: string
-  /** First messages of journeys that threw this second. */
-  journeyErrors: Array<{ journey: string; message: string }>
+  /** Journeys that threw this second, counted by journey, place and message. */
+  journeyErrors: JourneyError[]
   /** Writes the target acknowledged: [kind, key, value, at (epoch ms)]. */
   writes: Array<[string, string, string | number | null, number]>
   self: GeneratorSelf

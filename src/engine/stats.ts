@@ -1,5 +1,5 @@
 import { encodeHistogram, latencyHistogram, recordUs, type Histogram } from '../metrics/histogram.ts'
-import type { JourneyCounts } from '../metrics/interval.ts'
+import { MAX_DISTINCT_JOURNEY_ERRORS, OVERFLOW_JOURNEY_ERROR, type JourneyCounts, type JourneyError } from '../metrics/interval.ts'
 import type { EndpointSnapshot, StepSnapshot } from './messages.ts'
 
 /** One endpoint's numbers for the current second; histograms are reused, never reallocated. */
@@ -60,8 +60,10 @@ export class IntervalStats {
   checks: Record<string, { pass: number; fail: number }> = {}
   started = 0
   dropped = 0
+  /** Most learners active at once in this second (set by the worker as journeys start). */
+  peakActive = 0
   readonly startLag = latencyHistogram()
-  journeyErrors: Array<{ journey: string; message: string }> = []
+  journeyErrors: JourneyError[] = []
   /** Writes the target acknowledged this second: [kind, key, value, at (epoch ms)]. */
   writes: Array<[string, string, string | number | null, number]> = []
 
@@ -95,8 +97,22 @@ export class IntervalStats {
     recordUs(s.duration, ms * 1000)
   }
 
-  journeyError(journey: string, message: string): void {
-    if (this.journeyErrors.length < 5) this.journeyErrors.push({ journey, message: message.slice(0, 300) })
+  /** Counts a journey that threw: every one is counted, distinct (journey, place, message) kept apart up to a cap. */
+  journeyError(journey: string, message: string, location: string | undefined): void {
+    const text = message.length > 300 ? `${message.slice(0, 299)}…` : message
+    for (const e of this.journeyErrors) {
+      if (e.journey === journey && e.message === text && e.location === location) {
+        e.count++
+        return
+      }
+    }
+    if (this.journeyErrors.length < MAX_DISTINCT_JOURNEY_ERRORS) {
+      this.journeyErrors.push(location === undefined ? { journey, message: text, count: 1 } : { journey, message: text, location, count: 1 })
+      return
+    }
+    const overflow = this.journeyErrors.find((e) => e.journey === journey && e.message === OVERFLOW_JOURNEY_ERROR)
+    if (overflow) overflow.count++
+    else this.journeyErrors.push({ journey, message: OVERFLOW_JOURNEY_ERROR, count: 1 })
   }
 
   /** Takes this second's numbers and resets for the next. */
@@ -116,6 +132,7 @@ export class IntervalStats {
     }
     const out = {
       arrivals: { started: this.started, dropped: this.dropped },
+      peakActive: this.peakActive,
       journeys: this.journeys,
       endpoints,
       steps,
@@ -126,6 +143,7 @@ export class IntervalStats {
     }
     this.started = 0
     this.dropped = 0
+    this.peakActive = 0
     this.journeys = {}
     this.checks = {}
     this.journeyErrors = []

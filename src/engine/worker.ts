@@ -15,6 +15,7 @@ import { JourneyPicker } from '../scenario/journey-picker.ts'
 import { SelfMonitor } from './self-monitor.ts'
 import { shapeLoad, type ShapedLoad } from '../scenario/shape.ts'
 import { IntervalStats } from './stats.ts'
+import { journeyErrorMessage, journeyErrorSite } from './journey-error.ts'
 
 const FLUSH_DELAY_MS = 15
 const CLOSED_TICK_MS = 100
@@ -76,9 +77,11 @@ class LoadWorker implements LearnerHost {
     const self = this.monitor.sample()
     const message: WorkerInterval = {
       type: 'interval', worker: this.index, second: this.second, activeLearners: this.active.size, ...drained,
+      peakActive: Math.max(drained.peakActive, this.active.size),
       self: { ...self, poolQueued: pool.queued, poolRunning: pool.running, poolConnected: pool.connected },
     }
     this.post(message)
+    this.stats.peakActive = this.active.size
     this.second++
   }
 
@@ -97,6 +100,7 @@ class LoadWorker implements LearnerHost {
     const journey = this.picker.pick(random)
     const learner = new LearnerContext(this, id, journey.name, random, arrivalAtMs, releaseAtMs)
     stats.started++
+    if (this.active.size >= stats.peakActive) stats.peakActive = this.active.size + 1
     stats.journey(journey.name).started++
     stats.startLag.recordValue(Math.max(1, Math.min(3_600_000_000, Math.round((now - arrivalAtMs) * 1000))))
     this.active.add(learner)
@@ -116,7 +120,7 @@ class LoadWorker implements LearnerHost {
           s.journey(journey.name).interrupted++
         } else {
           s.journey(journey.name).failed++
-          s.journeyError(journey.name, error instanceof Error ? error.message : String(error))
+          s.journeyError(journey.name, journeyErrorMessage(error), journeyErrorSite(error))
         }
       },
     ).finally(() => {

@@ -9,6 +9,31 @@ export interface JourneyCounts {
   interrupted: number
 }
 
+/** Journeys that threw with one distinct message at one place of the user's code, counted. */
+export interface JourneyError {
+  journey: string
+  message: string
+  /** `file:line` of the innermost frame in the user's scenario code, when the stack shows one. */
+  location?: string
+  count: number
+}
+
+/** Distinct journey errors a worker keeps per second; the rest are counted under one overflow entry. */
+export const MAX_DISTINCT_JOURNEY_ERRORS = 20
+export const OVERFLOW_JOURNEY_ERROR = '(more distinct errors in this second than lmsload keeps apart)'
+
+/** The identity of a distinct journey error: journey, place and message. */
+export const journeyErrorKey = (e: Omit<JourneyError, 'count'>): string => `${e.journey}\u0000${e.location ?? ''}\u0000${e.message}`
+
+/** Adds `from` into `into`, summing entries with the same journey, place and message. */
+export function addJourneyErrors(into: JourneyError[], from: readonly JourneyError[]): void {
+  for (const e of from) {
+    const same = into.find((x) => journeyErrorKey(x) === journeyErrorKey(e))
+    if (same) same.count += e.count
+    else into.push({ ...e })
+  }
+}
+
 export interface GeneratorSelf {
   /** Event-loop utilisation of the worker over the second (0..1). */
   elu: number
@@ -42,18 +67,23 @@ export interface IntervalRecord {
   startMs: number
   arrivals: { planned: number; started: number; dropped: number }
   activeLearners: number
+  /** Most learners active at once during the second (summed over workers: at most that many). */
+  peakActive: number
   journeys: Record<string, JourneyCounts>
   endpoints: Map<string, EndpointInterval>
   steps: Map<string, { count: number; failed: number; duration: Histogram }>
   checks: Record<string, { pass: number; fail: number }>
   startLag: Histogram
+  /** Journeys that threw in this second, by journey, place and message. */
+  journeyErrors: JourneyError[]
   generator: { workers: GeneratorSelf[] }
 }
 
 export type EngineEvent =
   | { type: 'phase'; phase: 'setup' | 'start' | 'arrivals-done' | 'stopping' | 'end'; atMs: number; detail?: string }
   | { type: 'endpoint'; name: string }
-  | { type: 'journey-error'; atMs: number; journey: string; message: string }
+  /** The first occurrence of a distinct journey error (every occurrence is counted in the seconds). */
+  | { type: 'journey-error'; atMs: number; journey: string; message: string; location?: string }
   | { type: 'generator-saturated'; atMs: number; fromSecond: number; detail: string }
   | { type: 'warning'; atMs: number; message: string }
   | { type: 'abort'; atMs: number; reason: string }

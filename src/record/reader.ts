@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { Ajv } from 'ajv'
 import { UserError } from '../core/errors.ts'
 import { decodeSparse, type SparseHistogram } from '../metrics/sparse.ts'
+import type { JourneyError } from '../metrics/interval.ts'
 import { DRILL_SCHEMA, type DrillJson } from './drill-json.ts'
 import { RUN_JSON_SCHEMA, RUN_SCHEMA, type RunJson } from './run-json.ts'
 import { FILES } from './writer.ts'
@@ -13,12 +14,16 @@ export interface IntervalLine {
   ts: number
   arrivals: { planned: number; started: number; dropped: number }
   active: number
+  /** Most learners active at once during the second (absent in runs recorded before 0.2). */
+  peakActive?: number
   requests: number
   journeys: Record<string, { started: number; completed: number; failed: number; interrupted: number }>
   endpoints: Record<string, { count: number; ok: number; errors: Record<string, number>; statuses: Record<string, number>; bytesIn: number; bytesOut: number; timingDesc: Record<string, number> }>
   steps: Record<string, { count: number; failed: number }>
   checks: Record<string, { pass: number; fail: number }>
   generator: { workers: Array<Record<string, number>> }
+  /** Journeys that threw in this second (absent when none did, and in runs recorded before 0.2). */
+  journeyErrors?: JourneyError[]
 }
 
 export interface ResourceLine {

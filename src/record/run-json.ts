@@ -5,6 +5,13 @@ export const RUN_SCHEMA = 'lmsload.run/1'
 
 export type RunStatus = 'running' | 'completed' | 'aborted' | 'failed'
 
+/**
+ * Why a run ended: `completed` (the plan ran out), `interrupted` (a signal: exit 130),
+ * `stopped-by-budget` (a live budget or a ladder's SLO watch stopped it), `failed` (exit 1).
+ */
+export type EndReason = 'completed' | 'interrupted' | 'stopped-by-budget' | 'failed'
+export const END_REASONS: readonly EndReason[] = ['completed', 'interrupted', 'stopped-by-budget', 'failed']
+
 export interface RunJson {
   schema: typeof RUN_SCHEMA
   id: string
@@ -40,6 +47,8 @@ export interface RunJson {
   steps: Array<{ id: string; name: string }>
   startedAt: string
   endedAt?: string
+  /** How the run ended (absent while running, and in runs recorded before 0.2: derive it from `status`). */
+  end?: { reason: EndReason; detail?: string }
   result?: {
     seconds: number
     arrivals: { planned: number; started: number; dropped: number }
@@ -75,5 +84,6 @@ export const RUN_JSON_SCHEMA = {
     steps: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
     startedAt: { type: 'string' },
     endedAt: { type: 'string' },
+    end: { type: 'object', required: ['reason'], properties: { reason: { enum: END_REASONS }, detail: { type: 'string' } } },
   },
 } as const

@@ -4,7 +4,7 @@ import { HistogramLogWriter } from 'hdr-histogram-js'
 import { UserError } from '../core/errors.ts'
 import type { Histogram } from '../metrics/histogram.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
-import type { RunJson, RunStatus } from './run-json.ts'
+import type { EndReason, RunJson, RunStatus } from './run-json.ts'
 import type { ResourceSample } from './samplers/index.ts'
 
 export const FILES = {
@@ -181,8 +181,9 @@ export class RunDirWriter implements EngineSink {
     this.totals.dropped += record.arrivals.dropped
     this.totals.requests += requests
     const line = {
-      t: record.second, ts: Math.round(record.startMs), arrivals: record.arrivals, active: record.activeLearners, requests,
+      t: record.second, ts: Math.round(record.startMs), arrivals: record.arrivals, active: record.activeLearners, peakActive: Math.max(record.peakActive, record.activeLearners), requests,
       journeys: record.journeys, endpoints, steps, checks: record.checks, generator: record.generator,
+      ...(record.journeyErrors.length ? { journeyErrors: record.journeyErrors } : {}),
     }
     this.write('intervals', `${JSON.stringify(line)}\n`)
     this.write('latency', this.hlogBuffer)
@@ -208,8 +209,9 @@ export class RunDirWriter implements EngineSink {
   }
 
   /** Marks the run's end in run.json (atomically) and closes the files. */
-  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number } }): RunJson {
+  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number }; end?: { reason: EndReason; detail?: string } }): RunJson {
     this.run.status = status
+    this.run.end = result.end ?? { reason: status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed', ...(result.failure ? { detail: result.failure } : {}) }
     // Imports learn the plan (learners, length) only at the end of their input.
     if (result.plan) this.run.plan = { ...this.run.plan, ...result.plan }
     this.run.endedAt = new Date().toISOString()

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
-import { measured, ms, pct, rate } from './format.ts'
+import { ms, pct, rate } from './format.ts'
 import { headline } from './headline.ts'
+import { budgetDetail, budgetStatus, journeyErrorLine } from './verdict-text.ts'
 import { drillSentence, outageLines } from './drill.ts'
 
 function table(rows: string[][]): string {
@@ -15,17 +16,20 @@ export function consoleSummary(a: Analysis): string {
   const drill = drillSentence(a)
   if (drill) out.push(drill, '')
   else if ((a.outages ?? []).length) out.push(...outageLines(a), '')
+  if (a.journeyErrors.length > 0) {
+    out.push(`Journey errors (${a.verdict.journeys.failed} of ${a.verdict.journeys.ended} ended journeys threw)`)
+    for (const e of a.journeyErrors.slice(0, 5)) out.push(`  ${journeyErrorLine(e)}`)
+    if (a.journeyErrors.length > 5) out.push(`  … and ${a.journeyErrors.length - 5} more distinct errors in analysis.json`)
+    out.push('')
+  }
   if (a.budgets.length > 0) {
     out.push('Budgets')
-    for (const b of a.budgets) {
-      const detail = b.problem ? b.problem.slice(b.problem.indexOf("': ") + 3) : `measured ${measured(b.measured, b.unit)}`
-      out.push(`  ${b.passed ? 'pass' : 'FAIL'}  ${b.target}: ${b.rule} (${detail})`)
-    }
+    for (const b of a.budgets) out.push(`  ${budgetStatus(b)}  ${b.target}: ${b.rule} (${budgetDetail(b)})${b.source === 'default' ? ' [default]' : ''}`)
     out.push('')
   }
   if (a.findings.length > 0) {
     out.push('Findings (most responsible first)')
-    for (const f of a.findings.slice(0, 6)) out.push(`  [${f.severity}] ${f.id}: ${f.title}`)
+    for (const f of a.findings.slice(0, 6)) out.push(`  [${f.category === 'trust' ? 'trust' : f.severity}] ${f.id}: ${f.title}`)
     if (a.findings.length > 6) out.push(`  … and ${a.findings.length - 6} more in analysis.json`)
     out.push('')
   }

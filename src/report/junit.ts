@@ -1,6 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
-import { measured, pct, signedPct } from './format.ts'
+import { pct, signedPct } from './format.ts'
+import { budgetDetail, journeyErrorLine } from './verdict-text.ts'
 
 /** XML 1.0 text and attribute escaping; characters XML 1.0 forbids are dropped. */
 export function xml(text: string): string {
@@ -38,10 +39,16 @@ function suite(name: string, cases: Case[], timeSec: number, timestamp?: string)
 export function junitBudgets(a: Analysis): string {
   const cases: Case[] = a.budgets.map((b) => {
     const name = `${b.target}: ${b.rule}`
-    if (b.passed) return { name, classname: `lmsload.${a.run.scenario}` }
-    const message = b.problem ?? `${b.metric} was ${measured(b.measured, b.unit)}, budget ${b.rule}${b.margin === null ? '' : ` (margin ${signedPct(b.margin)})`}`
-    return { name, classname: `lmsload.${a.run.scenario}`, failure: { message, detail: `${message}\nrun: ${a.run.id}\nsource: ${b.source}` } }
+    const errors = b.metric === 'failed' && a.journeyErrors.length ? `\njourney errors:\n${a.journeyErrors.slice(0, 10).map((e) => `  ${journeyErrorLine(e)}`).join('\n')}` : ''
+    if (b.verdict.kind === 'passed' || (b.verdict.kind === 'not-judged' && !b.verdict.gates)) return { name, classname: `lmsload.${a.run.scenario}` }
+    const message = `${b.target} ${b.rule}: ${budgetDetail(b)}${b.margin === null ? '' : ` (margin ${signedPct(b.margin)})`}`
+    return { name, classname: `lmsload.${a.run.scenario}`, failure: { message, detail: `${message}${errors}\nrun: ${a.run.id}\nsource: ${b.source} (${b.where})` } }
   })
+  // Journeys that threw are a failing case of their own whatever the budgets allow: k6 prints script errors too.
+  if (a.journeyErrors.length && !a.budgets.some((b) => b.metric === 'failed' && b.verdict.kind === 'failed')) {
+    const message = `${a.verdict.journeys.failed} of ${a.verdict.journeys.ended} ended journeys threw`
+    cases.push({ name: 'journeys: no script errors', classname: `lmsload.${a.run.scenario}`, failure: { message, detail: `${message}\n${a.journeyErrors.slice(0, 10).map((e) => `  ${journeyErrorLine(e)}`).join('\n')}` } })
+  }
   return suite(`lmsload budgets: ${a.run.scenario}`, cases, a.run.durationSec, a.run.startedAt)
 }
 

@@ -1,9 +1,10 @@
 import { drillSentence, outageLines } from './drill.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
-import { count, duration, measured, ms, pct, rate, signedPct } from './format.ts'
+import { count, duration, ms, pct, rate, signedPct } from './format.ts'
 import { headline } from './headline.ts'
 import { trustWarnings } from './trust.ts'
+import { budgetDetail, journeyErrorLine, outcomeBadge } from './verdict-text.ts'
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 export function cell(text: string): string {
@@ -18,8 +19,8 @@ function mdTable(head: string[], rows: string[][], align: Array<'l' | 'r'> = [])
 /** summary.md: the verdict, budgets, top findings and the per-endpoint table, in GitHub-flavoured Markdown. */
 export function markdownSummary(a: Analysis, options: { reportFile?: string } = {}): string {
   const h = headline(a)
-  const failed = a.budgets.filter((b) => !b.passed).length
-  const status = a.budgets.length === 0 ? 'no budgets set' : failed === 0 ? '✅ budgets met' : `❌ ${failed} of ${a.budgets.length} budgets failed`
+  const badge = outcomeBadge(a)
+  const status = `${badge.emoji} ${badge.text}`
   const out: string[] = [
     `## lmsload: ${a.run.scenario} — ${status}`,
     '',
@@ -36,15 +37,20 @@ export function markdownSummary(a: Analysis, options: { reportFile?: string } = 
   else if ((a.outages ?? []).length) out.push('', '### Outages', '', ...outageLines(a).map((l) => `- ${l}`))
   const warnings = trustWarnings(a)
   if (warnings.length) out.push('', ...warnings.map((w) => `> [!WARNING]\n> ${w}`))
+  if (a.journeyErrors.length) {
+    out.push('', '### Journey errors', '', `${count(a.verdict.journeys.failed)} of ${count(a.verdict.journeys.ended)} journeys that ended threw:`, '')
+    for (const e of a.journeyErrors.slice(0, 5)) out.push(`- ${cell(journeyErrorLine(e))}`)
+    if (a.journeyErrors.length > 5) out.push(`- … and ${a.journeyErrors.length - 5} more distinct errors in \`analysis.json\``)
+  }
   if (a.budgets.length) {
     out.push('', '### Budgets', '', mdTable(['', 'target', 'rule', 'measured', 'margin'], a.budgets.map((b) => [
-      b.passed ? '✅' : '❌', b.target, b.rule, b.problem ? b.problem : measured(b.measured, b.unit), b.margin === null ? '–' : signedPct(b.margin),
+      b.verdict.kind === 'passed' ? '✅' : b.verdict.kind === 'failed' ? '❌' : '❔', `${b.target}${b.source === 'default' ? ' (default)' : ''}`, b.rule, budgetDetail(b), b.margin === null ? '–' : signedPct(b.margin),
     ]), ['l', 'l', 'l', 'r', 'r']))
   }
   out.push('', '### Findings', '')
   if (a.findings.length === 0) out.push('No bottleneck stood out.')
   for (const [i, f] of a.findings.slice(0, 5).entries()) {
-    out.push(`${i + 1}. **${f.severity}** \`${f.id}\`: ${f.title}`)
+    out.push(`${i + 1}. **${f.category === 'trust' ? 'trust' : f.severity}** \`${f.id}\`: ${f.title}`)
     out.push(`   ${f.recommendation.replace(/\n/g, ' ')}`)
   }
   if (a.findings.length > 5) out.push('', `… and ${a.findings.length - 5} more in \`analysis.json\`.`)

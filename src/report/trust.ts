@@ -1,5 +1,6 @@
 import type { Analysis } from '../analyze/analysis.ts'
 import { count, pct } from './format.ts'
+import { endSentence } from './verdict-text.ts'
 
 /** Why the numbers of this run deserve less trust, in plain words; empty when nothing is known. */
 export function trustWarnings(a: Analysis): string[] {
@@ -7,7 +8,8 @@ export function trustWarnings(a: Analysis): string[] {
   if (a.trust.generatorSaturated) out.push('The load generator itself was saturated during the run: some latency was the generator\'s own delay and the target saw less load than planned. Run with more workers or on a bigger machine.')
   if (a.trust.droppedArrivals > 0) out.push(`${count(a.trust.droppedArrivals)} planned arrivals (${pct(a.arrivals.planned ? a.trust.droppedArrivals / a.arrivals.planned : null)}) were dropped by the generator (learner cap or overload): the target saw less load than the scenario describes.`)
   if (a.trust.closedModel) out.push('Closed model: each virtual learner waits for its previous request, so a slow server receives fewer requests and queueing hides from the latency figures (coordinated omission). Prefer an open arrival model for capacity questions.')
-  if (a.trust.incomplete) out.push(`The run did not finish (status ${a.run.status}): the analysis covers it up to its last whole second.`)
+  const end = endSentence(a.verdict.end)
+  if (a.trust.incomplete && end) out.push(`${end}.`)
   for (const w of a.warnings) out.push(w)
   return out
 }

@@ -3,20 +3,24 @@ import { describe, expect, it } from 'vitest'
 import { analyzeRun } from '../../src/analyze/analyze.ts'
 import { BUDGET_FILE_SCHEMA } from '../../src/analyze/budgets/schema.ts'
 import { parseBudgetRule } from '../../src/core/budget-rule.ts'
-import { spread, syntheticRun } from '../helpers/synthetic-run.ts'
+import { verdictSentence } from '../../src/report/verdict-text.ts'
+import { spread, syntheticRun, type SyntheticRun } from '../helpers/synthetic-run.ts'
 
 // 10 s at 100 req/s, latencies evenly 1..100 ms (p50 ≈ 50, p95 ≈ 95, max 100), 2 % errors,
 // 3 dropped of 1,000 planned arrivals, 99 of 100 checks passing.
-function analyse(budgets: Record<string, string[]>) {
+function analyse(budgets: Record<string, string[]>, more: Partial<SyntheticRun> = {}, dropped = 3) {
   const { run, histograms } = syntheticRun({
+    ...more,
     seconds: 10,
     arrivals: () => ({ planned: 100, started: 100, dropped: 0 }),
     endpoints: [{ name: 'GET /api/courses/:id', count: () => 100, latencies: (_t, n) => spread(n, 1, 100), errors: () => ({ http: 2 }) }],
     budgets,
     checks: { 'status 200': { pass: 99, fail: 1 } },
   })
-  run.intervals[0]!.arrivals.dropped = 3
-  return analyzeRun(run, histograms, { generatedAt: 'now' })
+  run.intervals[0]!.arrivals.dropped = dropped
+  const a = analyzeRun(run, histograms, { generatedAt: 'now' })
+  a.verdict.sentence = verdictSentence(a)
+  return a
 }
 
 describe('budget rules', () => {
@@ -68,17 +72,73 @@ describe('budget evaluation', () => {
     expect(byRule['overall max <= 100.1ms']).toMatchObject({ passed: true, measured: 100.031 })
     expect(a.verdict.passed).toBe(false)
     expect(a.verdict.budgetsFailed).toBe(4)
-    expect(a.verdict.sentence).toMatch(/^4 of 10 budgets failed/)
+    // 10 of the scenario's, plus the default journey budget (not judged here: no journey ended).
+    expect(a.verdict.sentence).toMatch(/^4 of 11 budgets failed/)
   })
 
-  it('fails, never passes, a budget on a target the run never saw, suggesting the closest name', () => {
+  it('does not judge, and still gates on, a budget on a target the run never saw, naming the closest name', () => {
     const a = analyse({ 'GET /api/curses/:id': ['p95 < 1s'], 'step:login': ['p95 < 1s'], 'check:nope': ['checks > 99%'] })
-    expect(a.budgets.map((b) => [b.passed, b.measured])).toEqual([[false, null], [false, null], [false, null]])
-    expect(a.budgets[0]!.problem).toMatch(/budget target 'GET \/api\/curses\/:id': the run has no such endpoint \(did you mean 'GET \/api\/courses\/:id'\?\)/)
-    expect(a.budgets[1]!.problem).toMatch(/the run has no such step/)
-    expect(a.budgets[2]!.problem).toMatch(/the run has no such check/)
+    const own = a.budgets.filter((b) => b.source === 'scenario')
+    expect(own.map((b) => [b.passed, b.measured, b.verdict.kind])).toEqual([[false, null, 'not-judged'], [false, null, 'not-judged'], [false, null, 'not-judged']])
+    expect(own[0]!.verdict).toEqual({ kind: 'not-judged', reason: 'never-seen', targetKind: 'endpoint', closest: 'GET /api/courses/:id', gates: true })
+    expect(own[1]!.verdict).toMatchObject({ reason: 'never-seen', targetKind: 'step' })
+    expect(own[2]!.verdict).toMatchObject({ reason: 'never-seen', targetKind: 'check' })
     expect(a.verdict.passed).toBe(false)
-    expect(a.verdict.sentence).toMatch(/^3 of 3 budgets failed, 3 on targets the run never saw \('GET \/api\/curses\/:id', 'step:login', 'check:nope'\)/)
+    expect(a.verdict.budgetsFailed).toBe(0)
+    expect(a.verdict.sentence).toMatch(/^3 budgets could not be judged \('GET \/api\/curses\/:id', 'step:login', 'check:nope': the run never called this endpoint \(did you mean 'GET \/api\/courses\/:id'\?\)\), which fails the gate/)
+    expect(a.verdict.sentence).not.toMatch(/failed p95/)
+  })
+
+  it("says a throughput floor above what an open model offered is the scenario's, not the platform's", () => {
+    const a = analyse({ overall: ['rps > 500'] }, { endpoints: [{ name: 'GET /api/courses/:id', count: () => 100, latencies: (_t, n) => spread(n, 1, 10) }] }, 0)
+    const b = a.budgets.find((x) => x.rule === 'rps > 500')!
+    expect(b.verdict).toEqual({ kind: 'failed', cause: 'offered-load', offeredPerSec: 100 })
+    expect(a.verdict.passed).toBe(false)
+    expect(a.verdict.sentence).toMatch(/the scenario offered only 100 requests\/s and every one was served/)
+    expect(a.verdict.sentence).not.toMatch(/did not carry/)
+  })
+
+  it('fails the gate by default when more than 1 % of ended journeys threw, and counts every error by place and message', () => {
+    const a = analyse({}, {
+      endpoints: [{ name: 'GET /api/courses/:id', count: () => 10, latencies: (_t, n) => spread(n, 1, 10) }],
+      journeys: () => ({ browse: { started: 10, completed: 2, failed: 8, interrupted: 0 } }),
+      journeyErrors: (t) => [{ journey: 'browse', message: 'l.gett is not a function', location: 'scenarios/typo.ts:7', count: t === 0 ? 7 : 8 }],
+    })
+    expect(a.journeyErrors).toEqual([{ journey: 'browse', message: 'l.gett is not a function', location: 'scenarios/typo.ts:7', count: 79, firstSec: 0 }])
+    const budget = a.budgets.find((b) => b.source === 'default')!
+    expect(budget).toMatchObject({ target: 'journeys', rule: 'failed < 1%', measured: 0.8, verdict: { kind: 'failed', cause: 'over-limit' } })
+    expect(a.verdict).toMatchObject({ passed: false, outcome: 'failed', journeys: { ended: 100, failed: 80 } })
+    expect(a.verdict.sentence).toMatch(/80 of 100 journeys that ended threw an error \(most often: l\.gett is not a function at scenarios\/typo\.ts:7\)/)
+    expect(a.verdict.sentence).not.toMatch(/All .* budgets were met/)
+  })
+
+  it('lets a scenario set its own journey budget, and never passes a run in which most journeys threw', () => {
+    const journeys = (failed: number) => () => ({ browse: { started: 10, completed: 10 - failed, failed, interrupted: 0 } })
+    const lenient = analyse({ journeys: ['failed < 60%'] }, { journeys: journeys(3) })
+    expect(lenient.budgets.filter((b) => b.target === 'journeys')).toHaveLength(1)
+    expect(lenient.verdict.passed).toBe(true)
+    const crashing = analyse({ journeys: ['failed < 90%'] }, { journeys: journeys(6) })
+    expect(crashing.budgets.find((b) => b.target === 'journeys')!.passed).toBe(true)
+    expect(crashing.verdict.passed).toBe(false)
+  })
+
+  it('leaves the default journey budget unjudged, not failed, when no journey ended', () => {
+    const a = analyse({ overall: ['p95 < 1s'] }, { journeys: () => ({ exam: { started: 10, completed: 0, failed: 0, interrupted: 10 } }) })
+    expect(a.budgets.find((b) => b.source === 'default')!.verdict).toEqual({ kind: 'not-judged', reason: 'no-data', gates: false })
+    expect(a.verdict.passed).toBe(true)
+  })
+
+  it('marks an interrupted run incomplete and never calls it a pass', () => {
+    const a = analyse({ overall: ['p95 < 1s'] }, { end: { reason: 'interrupted', detail: 'SIGINT' } })
+    expect(a.trust.incomplete).toBe(true)
+    expect(a.run.end).toMatchObject({ reason: 'interrupted', detail: 'SIGINT', atSec: 10 })
+    expect(a.verdict.outcome).toBe('incomplete')
+    expect(a.verdict.sentence).toMatch(/^The run was interrupted \(SIGINT\) after 10 of 10 s/)
+  })
+
+  it("refuses a journey rule on another target, and other rules on 'journeys'", () => {
+    expect(() => analyse({ overall: ['failed < 1%'] })).toThrow(/'failed' \(the share of ended journeys that threw\) applies to 'journeys'/)
+    expect(() => analyse({ journeys: ['p95 < 1s'] })).toThrow(/applies to 'journeys' and 'journey:<name>', and those take it only/)
   })
 
   it('publishes the budget file schema for editors (docs/budgets.schema.json is generated from the code)', () => {

@@ -28,6 +28,11 @@ export interface SyntheticRun {
   budgets?: Record<string, string[]>
   checks?: Record<string, { pass: number; fail: number }>
   generatorElu?: (t: number) => number
+  /** Journey counts and errors of second t. */
+  journeys?: (t: number) => IntervalLine['journeys']
+  journeyErrors?: (t: number) => NonNullable<IntervalLine['journeyErrors']>
+  /** How the run ended (run.json `end`); completed by default. */
+  end?: RunJson['end']
 }
 
 export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms: LoggedHistogram[] } {
@@ -39,7 +44,7 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
       t, ts: 1_800_000_000_000 + t * 1000,
       arrivals: spec.arrivals?.(t) ?? { planned: 10, started: 10, dropped: 0 },
       active: spec.active?.(t) ?? 10,
-      requests: 0, journeys: {}, endpoints: {}, steps: {}, checks: t === 0 && spec.checks ? spec.checks : {},
+      requests: 0, journeys: spec.journeys?.(t) ?? {}, endpoints: {}, steps: {}, checks: t === 0 && spec.checks ? spec.checks : {},
       generator: { workers: [{ elu: spec.generatorElu?.(t) ?? 0.2, lagP99Ms: 1, lagMaxMs: 2, cpuRatio: 0.2, heapUsedBytes: 1e7, poolQueued: 0, poolRunning: 1, poolConnected: 4 }] },
     }
     spec.endpoints.forEach((e, i) => {
@@ -63,6 +68,8 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
       }
       line.requests += n
     })
+    const errors = spec.journeyErrors?.(t)
+    if (errors?.length) line.journeyErrors = errors
     intervals.push(line)
   }
   const resources: ResourceLine[] = []
@@ -75,7 +82,8 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
     }
   }
   const runJson: RunJson = {
-    schema: RUN_SCHEMA, id: 'synthetic', status: 'completed',
+    schema: RUN_SCHEMA, id: 'synthetic', status: spec.end && spec.end.reason !== 'completed' ? (spec.end.reason === 'failed' ? 'failed' : 'aborted') : 'completed',
+    end: spec.end ?? { reason: 'completed' },
     scenario: { name: 'synthetic', description: '', file: 'synthetic.ts', model: spec.model ?? 'open', profile: {}, journeys: [], budgets: spec.budgets ?? {}, tags: {} },
     target: { url: 'http://127.0.0.1:1/', bundled: false },
     options: { seed: 1, workers: 1, maxLearners: 1000, connections: 10, requestTimeoutMs: 30_000, gracefulStopMs: 1000, spacing: 'poisson', scrape: [], pids: [] },

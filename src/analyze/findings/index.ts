@@ -30,7 +30,7 @@ export function findBottlenecks(signals: Signals, rules: readonly FindingRule[] 
   const found: Finding[] = []
   for (const rule of rules) {
     const finding = rule.detect(signals)
-    if (finding) found.push(finding)
+    if (finding) found.push({ ...finding, category: rule.kind === 'trust' ? 'trust' : 'bottleneck' })
   }
   return rank(found)
 }

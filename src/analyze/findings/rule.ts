@@ -9,5 +9,5 @@ export interface FindingRule {
   id: string
   /** Trust findings say how far the numbers can be believed, not what the server does. */
   kind: 'cause' | 'trust'
-  detect(signals: Signals): Finding | undefined
+  detect(signals: Signals): Omit<Finding, 'category'> | undefined
 }

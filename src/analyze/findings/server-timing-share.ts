@@ -15,7 +15,7 @@ export function dominatedBy(s: Signals, component: string, minMeanMs: number, mi
 export function componentFinding(
   s: Signals, component: string, endpoints: EndpointSummary[],
   text: { id: string; title: (top: string) => string; explain: (top: EndpointSummary, mean: number, share: number) => string; recommendation: string },
-): Finding {
+): Omit<Finding, 'category'> {
   const spent = endpoints.reduce((t, e) => t + componentMs(e, component), 0)
   const impact = clamp01(spent / Math.max(1, s.totalRequestMs))
   const top = endpoints[0]!

@@ -22,8 +22,8 @@ function emptyRecord(second: number, startMs: number): IntervalRecord {
   return {
     second, startMs: startMs + second * 1000,
     arrivals: { planned: 0, started: 0, dropped: 0 },
-    activeLearners: 0, journeys: {}, endpoints: new Map(), steps: new Map(), checks: {},
-    startLag: latencyHistogram(), generator: { workers: [] },
+    activeLearners: 0, peakActive: 0, journeys: {}, endpoints: new Map(), steps: new Map(), checks: {},
+    startLag: latencyHistogram(), journeyErrors: [], generator: { workers: [] },
   }
 }
 

@@ -127,7 +127,7 @@ export function runCharts(a: Analysis, columns: Columns): ChartSet {
     ],
   }))
 
-  const latencyBudgets = a.budgets.filter((b) => b.unit === 'ms' && LATENCY_METRICS.has(b.metric) && !b.problem)
+  const latencyBudgets = a.budgets.filter((b) => b.unit === 'ms' && LATENCY_METRICS.has(b.metric) && b.verdict.kind !== 'not-judged')
   const byLimit = new Map<number, string[]>()
   for (const b of latencyBudgets) byLimit.set(b.limit, [...(byLimit.get(b.limit) ?? []), `${b.target === 'overall' ? '' : `${b.target} `}${b.rule}`])
   const rules = [...byLimit.entries()].sort((x, y) => y[0] - x[0]).map(([limit, labels], i) => ({ limit, label: labels.join('; '), side: i % 2 === 0 ? 'right' : 'left' }))

@@ -2,20 +2,22 @@ import type { Analysis, Finding } from '../../analyze/analysis.ts'
 import { bytes, count, duration, measured, ms, pct, rate, signedPct } from '../format.ts'
 import { headline, ladderOf } from '../headline.ts'
 import { trustWarnings } from '../trust.ts'
+import { budgetDetail, budgetStatus, journeyErrorLine, outcomeBadge } from '../verdict-text.ts'
 import type { ChartDef } from './chart.ts'
 import { chartOfFinding } from './charts.ts'
 import { esc, table } from './escape.ts'
 
 export function verdictSection(a: Analysis): string {
   const h = headline(a)
-  const failed = a.budgets.filter((b) => !b.passed).length
-  const state = a.budgets.length === 0 ? 'none' : failed === 0 ? 'pass' : 'fail'
-  const badge = state === 'none' ? 'No budgets set' : state === 'pass' ? 'Budgets met' : `${failed} of ${a.budgets.length} budgets failed`
-  return `<section class="verdict ${state}" id="verdict" aria-label="Verdict">
-  <p class="badge">${esc(badge)}</p>
+  const badge = outcomeBadge(a)
+  const errors = a.journeyErrors.length
+    ? `\n  <div class="journey-errors"><p><strong>${esc(`${a.verdict.journeys.failed} of ${a.verdict.journeys.ended} journeys that ended threw an error:`)}</strong></p><ul>${a.journeyErrors.slice(0, 5).map((e) => `<li><code>${esc(journeyErrorLine(e))}</code></li>`).join('')}</ul></div>`
+    : ''
+  return `<section class="verdict ${badge.state === 'incomplete' ? 'fail' : badge.state}" id="verdict" aria-label="Verdict">
+  <p class="badge">${esc(`${badge.text.charAt(0).toUpperCase()}${badge.text.slice(1)}`)}</p>
   <p class="sentence">${esc(h.verdict)}</p>
   <p class="capacity">${esc(h.capacity).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>
-  <p class="bottleneck">${esc(h.bottleneck)}</p>
+  <p class="bottleneck">${esc(h.bottleneck)}</p>${errors}
 </section>`
 }
 
@@ -65,7 +67,8 @@ export function findingsSection(a: Analysis, charts: Map<string, ChartDef>): str
 
 export function budgetsSection(a: Analysis): string {
   if (a.budgets.length === 0) return '<section id="budgets"><h2>Budgets</h2><p class="none">This scenario sets no budgets (add <code>budgets</code> to the scenario or pass <code>--budget file.json</code>).</p></section>'
-  const rows = a.budgets.map((b) => [b.passed ? '✔ pass' : '✘ fail', b.target, b.rule, b.problem ?? measured(b.measured, b.unit), b.margin === null ? '–' : signedPct(b.margin), b.source])
+  const mark = { pass: '✔ pass', FAIL: '✘ fail', 'NOT JUDGED': '? not judged' } as const
+  const rows = a.budgets.map((b) => [mark[budgetStatus(b)], b.target, b.rule, budgetDetail(b), b.margin === null ? '–' : signedPct(b.margin), b.source])
   return `<section id="budgets"><h2>Budgets</h2><p class="intro">Margin is the headroom as a share of the limit: positive passes, negative fails.</p>${table(['result', 'target', 'rule', 'measured', 'margin', 'from'], rows, { sortable: true, numeric: [false, false, false, true, true, false], rowClass: (i) => (a.budgets[i]!.passed ? 'pass' : 'fail') })}</section>`
 }
 
