@@ -10,12 +10,12 @@ import { spread, syntheticRun, type SyntheticRun } from '../helpers/synthetic-ru
 // 3 dropped of 1,000 planned arrivals, 99 of 100 checks passing.
 function analyse(budgets: Record<string, string[]>, more: Partial<SyntheticRun> = {}, dropped = 3) {
   const { run, histograms } = syntheticRun({
-    ...more,
     seconds: 10,
     arrivals: () => ({ planned: 100, started: 100, dropped: 0 }),
     endpoints: [{ name: 'GET /api/courses/:id', count: () => 100, latencies: (_t, n) => spread(n, 1, 100), errors: () => ({ http: 2 }) }],
     budgets,
     checks: { 'status 200': { pass: 99, fail: 1 } },
+    ...more,
   })
   run.intervals[0]!.arrivals.dropped = dropped
   const a = analyzeRun(run, histograms, { generatedAt: 'now' })
