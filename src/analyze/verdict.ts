@@ -6,7 +6,7 @@ import type { RecordedRun } from '../record/reader.ts'
 export function runEndOf(run: RecordedRun, seconds: number): RunEnd {
   const plannedSec = Math.round(run.run.plan.durationMs / 1000)
   const recorded = run.run.end
-  if (recorded) return { reason: recorded.reason, ...(recorded.detail ? { detail: recorded.detail } : {}), atSec: seconds, plannedSec }
+  if (recorded && run.run.status !== 'running') return { reason: recorded.reason, ...(recorded.detail ? { detail: recorded.detail } : {}), atSec: seconds, plannedSec }
   const status = run.run.status
   const reason = status === 'running' ? 'killed' : status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed'
   return { reason, ...(run.run.result?.failure ? { detail: run.run.result.failure } : {}), atSec: seconds, plannedSec }

@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_CSV: { exit: EXIT.usage, doc: 'A capacity-fit CSV is malformed: missing header, too few rows, non-numeric or non-positive values.' },
   LMSLOAD_EXPORT: { exit: EXIT.usage, doc: 'A scenario cannot be exported to k6: it uses something k6 cannot run (a Node module, a budget with no k6 threshold); the message names file:line.' },
   LMSLOAD_IMPORT: { exit: EXIT.usage, doc: 'A k6, JMeter or HAR file cannot be imported: unreadable, not that format, or malformed at the named line.' },
+  LMSLOAD_COMPARE: { exit: EXIT.usage, doc: 'Two runs cannot be compared as given: different scenarios, loads, targets or backend profiles (pass --allow-different), or the same run twice.' },
   LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
 } as const
 

@@ -51,7 +51,7 @@ describe('reports from the command line', () => {
     const r = await runCli(['run', writeScenario(PING), '--target', target.url, '--out', out, '--workers', '1', '--quiet'], { GITHUB_STEP_SUMMARY: summary })
     expect(r.code, r.stderr).toBe(99)
     const text = readFileSync(summary, 'utf8')
-    expect(text.startsWith('# earlier step\n## lmsload: ping — ❌ 1 of 1 budgets failed\n')).toBe(true)
+    expect(text.startsWith('# earlier step\n## lmsload: ping — ❌ 1 of 2 budgets failed\n')).toBe(true)
     expect(text).toContain('| ❌ | GET /ping | p95 < 1ms |')
     expect(XMLValidator.validate(readFileSync(path.join(out, 'junit.xml'), 'utf8'))).toBe(true)
   }, 60_000)

@@ -6,6 +6,7 @@ import { ladderCapacity } from '../../src/analyze/capacity/ladder.ts'
 import { planCapacity } from '../../src/analyze/capacity/plan.ts'
 import { parseBudgetRule } from '../../src/core/budget-rule.ts'
 import { spread, syntheticRun } from './synthetic-run.ts'
+import { withSentence } from '../../src/app/analyze.ts'
 
 /** A run in trouble: an event-loop stall, an error burst, a failing and a passing budget. */
 export function troubledAnalysis(options: { slowdown?: number } = {}): Analysis {
@@ -29,7 +30,7 @@ export function troubledAnalysis(options: { slowdown?: number } = {}): Analysis 
     ],
     budgets: { overall: ['errors < 1%'], 'POST /api/quizzes/:id/attempts': ['p95 < 100ms', 'p99 < 2s'] },
   })
-  return analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' })
+  return withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
 }
 
 /** A capacity ladder: six steady steps, throughput flattening and latency bending up. */
@@ -43,7 +44,7 @@ export function ladderAnalysis(): Analysis {
     active: (t) => x(step(t)) / 5,
     resources: [{ source: 'target:process', kind: 'process', metrics: (t) => ({ cpu_ratio: Math.min(2, step(t) / 3), rss_bytes: 100e6, processes: 1 }) }],
   })
-  const analysis = analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' })
+  const analysis = withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
   const ladder = ladderCapacity(analysis, parseBudgetRule('p95 < 100ms', 'slo'), 0.01)
   const plan = ladder.capacity ? planCapacity(ladder.capacity.concurrentLearners, 'concurrent learners', { currentPeak: 20, growthPerYear: 0.3 }) : null
   analysis.capacity = { ...ladder, plan }

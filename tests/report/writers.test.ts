@@ -36,7 +36,7 @@ describe('report.html', () => {
     expect(order.every((i) => i > 0)).toBe(true)
     expect([...order].sort((x, y) => x - y)).toEqual(order)
     expect(text).toContain(troubled.verdict.sentence)
-    expect(text).toContain('2 of 3 budgets failed')
+    expect(text).toContain('2 of 4 budgets failed')
     for (const e of [...troubled.endpoints, troubled.overall]) {
       expect(text).toContain(e.name)
       expect(text).toContain(ms(e.latencyMs!.p95))
@@ -64,7 +64,8 @@ describe('report.html', () => {
     const rows = html.slice(html.indexOf('id="budgets"'), html.indexOf('id="load"')).match(/<tr class="(pass|fail)">/g)!
     expect(rows.map((r) => r.includes('fail'))).toEqual(troubled.budgets.map((b) => !b.passed))
     const p95 = troubled.budgets.find((b) => b.rule === 'p95 < 100ms')!
-    expect(text).toContain(`${p95.target} p95 < 100ms ${ms(p95.measured)}`)
+    expect(text).toContain(`${p95.target} p95 < 100ms measured ${ms(p95.measured)}`)
+    expect(text).toContain('not judged journeys failed < 1% not judged: no journey ended – default')
   })
 
   it('has a chart for every time series the issue names, each with a caption and a data table', () => {
@@ -113,7 +114,7 @@ describe('summary.md', () => {
   const tables = tokens.filter((t): t is Tokens.Table => t.type === 'table')
 
   it('is GitHub-flavoured Markdown with the verdict, budgets, findings and endpoints', () => {
-    expect(tokens[0]).toMatchObject({ type: 'heading', depth: 2, text: 'lmsload: synthetic — ❌ 2 of 3 budgets failed' })
+    expect(tokens[0]).toMatchObject({ type: 'heading', depth: 2, text: 'lmsload: synthetic — ❌ 2 of 4 budgets failed' })
     expect(md).toContain(`> ${troubled.verdict.sentence}`)
     expect(tables).toHaveLength(2)
     expect(tables[0]!.rows).toHaveLength(troubled.budgets.length)
@@ -139,12 +140,13 @@ describe('junit.xml', () => {
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xmlText)
     const suite = doc.testsuites.testsuite
     expect(Number(suite.tests)).toBe(troubled.budgets.length)
-    expect(Number(suite.failures)).toBe(troubled.budgets.filter((b) => !b.passed).length)
+    // The default journey budget went unjudged (no journey ended): listed, not a failure.
+    expect(Number(suite.failures)).toBe(troubled.budgets.filter((b) => b.verdict.kind === 'failed').length)
     const cases = [suite.testcase].flat()
     expect(cases.map((c: { name: string }) => c.name)).toEqual(troubled.budgets.map((b) => `${b.target}: ${b.rule}`))
     const failed = cases.find((c: { name: string }) => c.name.endsWith('p95 < 100ms'))
     const p95 = troubled.budgets.find((b) => b.rule === 'p95 < 100ms')!
-    expect(failed.failure.message).toContain(`p95 was ${ms(p95.measured)}, budget p95 < 100ms`)
+    expect(failed.failure.message).toContain(`p95 < 100ms: measured ${ms(p95.measured)}`)
     expect(cases.find((c: { name: string }) => c.name.endsWith('p99 < 2s')).failure).toBeUndefined()
   })
 
@@ -183,9 +185,9 @@ describe('console summary and comparison report', () => {
 describe('the capacity line', () => {
   it('claims no capacity for a run without budgets, and a floor only when budgets held', async () => {
     const { headline } = await import('../../src/report/headline.ts')
-    const noBudgets = { ...troubled, budgets: [], verdict: { ...troubled.verdict, passed: true, budgetsFailed: 0 } }
+    const noBudgets = { ...troubled, budgets: [], verdict: { ...troubled.verdict, passed: true, outcome: 'no-budgets' as const, budgetsFailed: 0 } }
     expect(headline(noBudgets).capacity).toMatch(/^Capacity: no budgets were set, so this run cannot say how many learners fit within an SLO; it carried [\d,]+ learners/)
-    const held = { ...troubled, budgets: troubled.budgets.filter((b) => b.passed), verdict: { ...troubled.verdict, passed: true, budgetsFailed: 0 } }
+    const held = { ...troubled, budgets: troubled.budgets.filter((b) => b.passed), verdict: { ...troubled.verdict, passed: true, outcome: 'passed' as const, budgetsFailed: 0 } }
     expect(headline(held).capacity).toMatch(/were served within budget; that is a floor, not the limit/)
     expect(headline(troubled).capacity).toMatch(/^Capacity: the platform did not carry this scenario's/)
   })
