@@ -54,6 +54,8 @@ export interface Window {
   activeLearners: number
   errorRate: number
   latencyMs: LatencySummary | undefined
+  /** The planned stage (0-based) of a staircase profile this window belongs to; windows of such runs come from the plan. */
+  stage?: number
 }
 
 /**

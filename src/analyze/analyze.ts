@@ -5,7 +5,7 @@ import { findBottlenecks } from './findings/index.ts'
 import { ResourceView, type Signals } from './findings/signals.ts'
 import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.ts'
 import { spectrum, summarise } from './stats/latency.ts'
-import { findWindows } from './stats/windows.ts'
+import { findWindows, plannedStages, plannedWindows } from './stats/windows.ts'
 import { findOutages } from './outages.ts'
 import { summariseDrill } from './drill.ts'
 import { runEndOf, verdictOf } from './verdict.ts'
@@ -57,7 +57,14 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
 
   // Phases are found in the load the generator applied: arrivals (open) or active learners (closed).
   const load = run.run.scenario.model === 'closed' ? series.active : series.arrivalsStarted
-  const segments = findWindows(load, options.minSteadySec)
+  // A staircase's steps are its plan (run.json), never re-detected: two short steps must not merge.
+  const stages = run.run.scenario.model === 'open' ? plannedStages(run.run.scenario.profile) : undefined
+  // A run stopped early (a ladder's SLO watch, a signal) ends its last step where arrivals stopped;
+  // the second in which they stopped is only partly loaded.
+  const end = runEndOf(run, seconds)
+  const lastArrival = series.arrivalsStarted.reduce((last, n, i) => (n > 0 ? i + 1 : last), 0)
+  const arrivalsEnd = end.reason === 'completed' ? lastArrival : lastArrival - 1
+  const segments = stages ? plannedWindows(stages, Math.min(seconds, arrivalsEnd)) : findWindows(load, options.minSteadySec)
   const collected = collectHistograms(run, histograms, seconds, segments)
   series.p50 = collected.perSecond.p50
   series.p95 = collected.perSecond.p95
@@ -169,6 +176,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
       activeLearners: sum(series.active) / len,
       errorRate: requests ? sum(series.errors) / requests : 0,
       latencyMs,
+      ...(seg.stage !== undefined ? { stage: seg.stage } : {}),
     }
   })
 
@@ -211,7 +219,6 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     model: run.run.scenario.model, generatorSaturated: signals.generatorSaturated,
   })
 
-  const end = runEndOf(run, seconds)
   const trust = {
     generatorSaturated: signals.generatorSaturated,
     droppedArrivals: arrivals.dropped,

@@ -3,7 +3,8 @@ import path from 'node:path'
 import { parseBudgetRule, type BudgetRule } from '../core/budget-rule.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { parseLoadCsv } from '../analyze/capacity/csv.ts'
-import { ladderCapacity, type LadderCapacity } from '../analyze/capacity/ladder.ts'
+import { LADDER_UNIT, ladderCapacity, type LadderCapacity } from '../analyze/capacity/ladder.ts'
+import { gates } from '../analyze/budgets/evaluate.ts'
 import { planCapacity, type CapacityPlan } from '../analyze/capacity/plan.ts'
 import { searchScale, type SearchResult } from '../analyze/capacity/search.ts'
 import { fitUsl, type UslFit } from '../analyze/capacity/usl.ts'
@@ -12,6 +13,8 @@ import { peakRate, shapeLoad } from '../scenario/shape.ts'
 import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 import { analyzeDir, writeAnalysis } from './analyze.ts'
 import { runScenario, StopByBudget, type RunHooks, type RunRequest } from './run.ts'
+
+const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString())
 
 const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
 
@@ -104,7 +107,9 @@ export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promi
   // Steps are plateaus of their own length: look for them with half a hold as the shortest one.
   const analysis = analyzeDir(outcome.dir, { write: false, budgetFile: req.budgetFile, minSteadySec: Math.max(3, Math.floor(req.holdMs / 2000)) }).analysis
   const capacity = ladderCapacity(analysis, slo, req.errorBudget)
-  const plan = capacity.capacity ? planCapacity(capacity.capacity.concurrentLearners, 'concurrent learners', req.plan) : null
+  const c = capacity.capacity
+  const detail = c ? [`${rate(c.throughputPerSec)} requests/s`, `${rate(c.requestsInFlight)} requests in flight`, ...(c.concurrentLearners !== null ? [`${rate(c.concurrentLearners)} learners in journeys at once`] : [])].join(', ') : ''
+  const plan = c ? planCapacity(c.arrivalRatePerSec, LADDER_UNIT, c.bound, { ...req.plan, detail, raise: 'raise --to' }) : null
   analysis.capacity = { ...capacity, plan }
   writeAnalysis(outcome.dir, analysis)
   const interrupted = hooks.signal.aborted
@@ -161,6 +166,13 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
       extraBudgets: { budgets: { overall: [slo.text, `errors <= ${(req.errorBudget * 100).toFixed(3)}%`] }, where: '--slo' },
     }, hooks)
     const a = outcome.analysis
+    // Budgets the trial could not judge (an endpoint a short --duration never reaches) say nothing
+    // about capacity: a smaller scale would not reach it either. Stop at once and say which.
+    const gating = a.budgets.filter(gates)
+    if (gating.length > 0 && gating.every((b) => b.verdict.kind === 'not-judged')) {
+      const targets = [...new Set(gating.map((b) => `'${b.target}'`))].join(', ')
+      throw new UserError('LMSLOAD_USAGE', `capacity search: ${req.durationMs !== undefined ? `with --duration ${Math.round(req.durationMs / 1000)}s ` : ''}the trial never exercised ${targets}, so ${gating.length === 1 ? 'its budget' : 'their budgets'} cannot be judged at any scale; run longer (--duration) or leave ${gating.length === 1 ? 'it' : 'them'} out (trial in ${dir})`)
+    }
     const evidence: TrialEvidence = {
       learners: a.arrivals.started, dir, p95Ms: a.overall.latencyMs?.p95 ?? null, errorRate: a.overall.errorRate,
       failedBudgets: a.budgets.filter((b) => !b.passed).map((b) => `${b.target}: ${b.rule}`), topFinding: a.findings[0]?.id ?? null,
@@ -168,7 +180,8 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
     return { passed: a.verdict.passed && outcome.status === 'completed', evidence }
   }, { start: req.start, precision: req.precision, maxTrials: req.maxTrials, minScale: 0.001 })
   const bestLearners = result.bestScale === null ? null : Math.round(learners * result.bestScale)
-  const plan = bestLearners !== null ? planCapacity(bestLearners, `learners in one ${scenario.name}`, req.plan) : null
+  // The largest scale kept is a limit only when a larger one failed; otherwise a floor.
+  const plan = bestLearners !== null ? planCapacity(bestLearners, `learners in one ${scenario.name}`, result.failedScale !== null ? 'limit' : 'at-least', { ...req.plan, raise: 'raise --max-trials' }) : null
   writeFileSync(path.join(req.out, 'capacity.json'), `${JSON.stringify({ schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan }, null, 2)}\n`)
   return { dir: req.out, result, scenarioLearners: learners, bestLearners, plan, exitCode: hooks.signal.aborted ? EXIT.interrupted : bestLearners !== null ? EXIT.ok : EXIT.gateFailed }
 }

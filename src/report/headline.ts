@@ -1,7 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
 import type { LadderCapacity } from '../analyze/capacity/ladder.ts'
 import type { CapacityPlan } from '../analyze/capacity/plan.ts'
-import { count, ms, pct } from './format.ts'
+import { count, ms, pct, rate } from './format.ts'
 import { bottleneckClause, budgetDetail } from './verdict-text.ts'
 
 export type LadderSection = LadderCapacity & { plan: CapacityPlan | null }
@@ -24,8 +24,10 @@ export function headline(a: Analysis): { verdict: string; capacity: string; bott
   const ladder = ladderOf(a)
   let capacity: string
   if (ladder?.capacity) {
-    capacity = `Capacity: ${count(ladder.capacity.concurrentLearners)} concurrent learners (${count(ladder.capacity.arrivalRatePerSec)} arrivals/s, ${count(ladder.capacity.throughputPerSec)} requests/s) within the SLO ${ladder.slo.rule}.` +
-      (ladder.plan ? ` ${ladder.plan.sentence}` : '')
+    const c = ladder.capacity
+    capacity = ladder.plan
+      ? `Capacity (SLO ${ladder.slo.rule}): ${ladder.plan.sentence}`
+      : `Capacity (SLO ${ladder.slo.rule}): ${c.bound === 'at-least' ? 'at least ' : ''}${rate(c.arrivalRatePerSec)} learners arriving per second (${rate(c.throughputPerSec)} requests/s, ${rate(c.requestsInFlight)} requests in flight).`
   } else if (ladder) {
     capacity = `Capacity: no step of the ladder met the SLO ${ladder.slo.rule}; the platform is over capacity at the lowest step tried.`
   } else if (a.arrivals.started === 0) {

@@ -81,7 +81,7 @@ function journeysClause(a: Analysis): string | undefined {
 
 function loadClause(a: Analysis): string {
   const requests = plural(a.overall.count, 'request')
-  const who = a.arrivals.started > 0 ? `${plural(a.arrivals.started, 'learner')} made ${requests}` : `${requests} were made`
+  const who = a.arrivals.started > 0 ? `${plural(a.arrivals.started, 'learner')} made ${requests}` : `${requests} ${a.overall.count === 1 ? 'was' : 'were'} made`
   return who + (a.overall.latencyMs ? ` (p95 ${ms(a.overall.latencyMs.p95)}, ${pct(a.overall.errorRate)} errors)` : '')
 }
 

@@ -39,10 +39,44 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
     }
     expect(o.capacity.capacity!.throughputPerSec).toBeGreaterThan(55)
     expect(o.capacity.capacity!.throughputPerSec).toBeLessThan(105)
-    expect(o.plan!.sentence).toMatch(/^The platform takes/)
+    // The unit is the rate of arriving learners, and the SLO broke above it: a limit, not a floor.
+    expect(o.capacity.capacity!.bound).toBe('limit')
+    expect(o.plan!.sentence).toMatch(/^The platform takes [\d.]+ learners arriving per second within the SLO \([\d.]+ requests\/s, [\d.]+ requests in flight, [\d.]+ learners in journeys at once\); /)
+    expect(o.plan!.monthsUntilFull).not.toBeNull()
     // The capacity is written into the run's analysis.json.
     const analysis = JSON.parse(readFileSync(path.join(o.dir, 'analysis.json'), 'utf8'))
     expect(analysis.capacity.mode).toBe('ladder')
+  })
+
+  it('ladder: four planned short steps give four points and a USL fit; an SLO that never broke gives a floor, not a limit', async () => {
+    const o = await capacityLadder({
+      scenarioFile: scenario(10), target: target.url, workers: 1, out: dir('floor'),
+      slo: 'p95<100ms', errorBudget: 0.01, from: 5, to: 20, steps: 4, holdMs: 6000, plan: { currentPeak: 4, growthPerYear: 0.3 },
+    }, hooks())
+    expect(o.capacity.steps.map((s) => s.stage)).toEqual([0, 1, 2, 3])
+    expect(o.capacity.steps.every((s) => s.meetsSlo)).toBe(true)
+    expect(o.capacity.usl).not.toBeNull()
+    expect(o.capacity.capacity).toMatchObject({ bound: 'at-least' })
+    expect(o.capacity.capacity!.arrivalRatePerSec).toBeGreaterThan(15)
+    expect(o.plan!.sentence).toMatch(/^The platform takes at least [\d.]+ learners arriving per second within the SLO .*this is a floor, not the limit \(raise --to to find it\)/)
+    expect(o.plan!.sentence).not.toMatch(/months|instance/)
+    expect(o.plan!.monthsUntilFull).toBeNull()
+    expect(o.exitCode).toBe(0)
+  })
+
+  it('search: stops at once, in one line, when a budget names an endpoint the chosen --duration never reaches', async () => {
+    const late = writeScenario(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'late', arrival: arrival.constant({ rate: 5, duration: '60s' }),
+        journeys: { one: { weight: 1, run: async (l) => { await l.get('/'); await l.think('45s'); await l.get('/late') } } },
+        budgets: { 'GET /late': ['p95 < 300ms'] },
+        options: { gracefulStop: '1s' },
+      })`)
+    await expect(capacitySearch({
+      scenarioFile: late, target: target.url, workers: 1, out: dir('late'), durationMs: 3000,
+      slo: 'p95<200ms', errorBudget: 0.01, start: 1, precision: 1.15, maxTrials: 8, plan: {},
+    }, hooks())).rejects.toThrow(/^capacity search: with --duration 3s the trial never exercised 'GET \/late', so its budget cannot be judged at any scale; run longer/)
   })
 
   it('search: the largest scale of a 50/s scenario that keeps p95 under 200 ms brackets the limit (scale ≈ 2)', async () => {

@@ -20,13 +20,20 @@ describe('capacity search', () => {
 
 describe('capacity planning', () => {
   it('says headroom, months until full at a growth rate, and instances a year ahead', () => {
-    const plan = planCapacity(3000, 'concurrent learners', { currentPeak: 2000, growthPerYear: 0.3 })
+    const plan = planCapacity(30, 'learners arriving per second', 'limit', { currentPeak: 20, growthPerYear: 0.3 })
     expect(plan.headroom).toBeCloseTo(0.5, 6)
     // 2000 × 1.3^t = 3000 → t = ln 1.5 / ln 1.3 years ≈ 18.5 months.
     expect(plan.monthsUntilFull!).toBeCloseTo((12 * Math.log(1.5)) / Math.log(1.3), 6)
     expect(plan.instancesInOneYear).toBe(1)
-    expect(plan.sentence).toMatch(/^The platform takes 3,000 concurrent learners within the SLO; 50 % above today's peak of 2,000; at 30 % growth a year it runs out in about 19 months/)
-    expect(planCapacity(1000, 'learners', { currentPeak: 1500, growthPerYear: 0.2 }).monthsUntilFull).toBe(0)
+    expect(plan.sentence).toMatch(/^The platform takes 30 learners arriving per second within the SLO; 50 % above today's peak of 20 learners arriving per second; at 30 % growth a year it runs out in about 19 months/)
+    expect(planCapacity(1000, 'learners', 'limit', { currentPeak: 1500, growthPerYear: 0.2 }).monthsUntilFull).toBe(0)
+  })
+
+  it('states a floor as a floor: no months until full, no instance count, and how to find the limit', () => {
+    const plan = planCapacity(12, 'learners arriving per second', 'at-least', { currentPeak: 10, growthPerYear: 0.3, raise: 'raise --to' })
+    expect(plan).toMatchObject({ bound: 'at-least', monthsUntilFull: null, instancesInOneYear: null })
+    expect(plan.sentence).toBe("The platform takes at least 12 learners arriving per second within the SLO: the SLO held at every load tried, so this is a floor, not the limit (raise --to to find it); at least 20 % above today's peak of 10 learners arriving per second; when growth uses it up cannot be said from a floor.")
+    expect(plan.sentence).not.toMatch(/months/)
   })
 })
 

@@ -46,7 +46,7 @@ export function ladderAnalysis(): Analysis {
   })
   const analysis = withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
   const ladder = ladderCapacity(analysis, parseBudgetRule('p95 < 100ms', 'slo'), 0.01)
-  const plan = ladder.capacity ? planCapacity(ladder.capacity.concurrentLearners, 'concurrent learners', { currentPeak: 20, growthPerYear: 0.3 }) : null
+  const plan = ladder.capacity ? planCapacity(ladder.capacity.arrivalRatePerSec, 'learners arriving per second', ladder.capacity.bound, { currentPeak: 20, growthPerYear: 0.3 }) : null
   analysis.capacity = { ...ladder, plan }
   return analysis
 }

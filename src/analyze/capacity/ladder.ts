@@ -3,6 +3,8 @@ import type { Analysis, LatencySummary } from '../analysis.ts'
 import { fitUsl, uslThroughput, type UslFit } from './usl.ts'
 
 export interface CapacityStep {
+  /** The planned stage (0-based) in run.json. */
+  stage: number
   startSec: number
   endSec: number
   arrivalRatePerSec: number
@@ -27,9 +29,28 @@ export interface LadderCapacity {
   uslCurve: Array<{ n: number; x: number }>
   /** The last step before latency bends up (p95 more than twice the first steps'). */
   knee: { stepIndex: number; throughputPerSec: number; p95Ms: number } | null
-  /** The highest step meeting the SLO and error budget. */
-  capacity: { arrivalRatePerSec: number; throughputPerSec: number; concurrentLearners: number } | null
+  /** The highest step meeting the SLO and error budget, in the planner's unit; null when no step did. */
+  capacity: LadderLimit | null
 }
+
+/**
+ * A ladder's capacity. The unit is the rate of arriving learners: what an open model controls and a
+ * planner can compare with today's peak (learners starting a session per second). With it, the
+ * requests per second and the requests in flight (Little's law) at that step; learners inside
+ * journeys only when journeys finished during the run (otherwise that count only grows with the hold).
+ */
+export interface LadderLimit {
+  arrivalRatePerSec: number
+  throughputPerSec: number
+  requestsInFlight: number
+  /** null when most journeys did not finish (the count would measure the hold, not the platform). */
+  concurrentLearners: number | null
+  /** `limit`: a higher step broke the SLO; `at-least`: the SLO held at every step tried. */
+  bound: 'limit' | 'at-least'
+}
+
+/** The unit of a ladder's capacity, for every sentence that states it. */
+export const LADDER_UNIT = 'learners arriving per second'
 
 function meets(latency: LatencySummary | undefined, slo: BudgetRule): boolean {
   if (!latency) return false
@@ -38,17 +59,17 @@ function meets(latency: LatencySummary | undefined, slo: BudgetRule): boolean {
   return slo.op === '<' ? v < slo.limit : slo.op === '<=' ? v <= slo.limit : slo.op === '>' ? v > slo.limit : v >= slo.limit
 }
 
-/** Per-step capacity of a ladder run from its steady windows: SLO, knee, USL. Pure. */
+/** Per-step capacity of a ladder run from its planned steps (less their warm-up): SLO, knee, USL. Pure. */
 export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget: number): LadderCapacity {
   const cpuSource = Object.entries(analysis.series.resources).find(([k]) => k === 'target:process' || k.startsWith('process:'))?.[1]?.cpu_ratio
     ?? Object.entries(analysis.series.resources).find(([k]) => k === 'target' || k.startsWith('metrics:'))?.[1]?.cpu_ratio
+  // The windows of a staircase come from its plan (stats/windows.ts plannedWindows): one steady window per step.
   const steps: CapacityStep[] = analysis.windows
-    .filter((w) => w.kind === 'steady' && w.endSec - w.startSec >= 5)
+    .filter((w): w is typeof w & { stage: number } => w.kind === 'steady' && w.stage !== undefined)
     .map((w) => {
-      // The first seconds of a step still carry the previous step's queue: skip a fifth of it.
-      const cpu = cpuSource?.slice(w.startSec + Math.floor((w.endSec - w.startSec) / 5), w.endSec).filter((v): v is number => v !== null) ?? []
+      const cpu = cpuSource?.slice(w.startSec, w.endSec).filter((v): v is number => v !== null) ?? []
       return {
-        startSec: w.startSec, endSec: w.endSec, arrivalRatePerSec: w.arrivalRatePerSec, throughputPerSec: w.throughputPerSec,
+        stage: w.stage, startSec: w.startSec, endSec: w.endSec, arrivalRatePerSec: w.arrivalRatePerSec, throughputPerSec: w.throughputPerSec,
         concurrency: w.concurrency, activeLearners: w.activeLearners, errorRate: w.errorRate, latencyMs: w.latencyMs,
         targetCpuRatio: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
         meetsSlo: meets(w.latencyMs, slo) && w.errorRate <= errorBudget,
@@ -71,11 +92,19 @@ export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget:
     if (bend > 0) knee = { stepIndex: bend - 1, throughputPerSec: steps[bend - 1]!.throughputPerSec, p95Ms: p95s[bend - 1]! }
   }
   const passing = steps.filter((s) => s.meetsSlo)
-  const best = passing.sort((a, b) => b.arrivalRatePerSec - a.arrivalRatePerSec)[0]
+  const best = [...passing].sort((a, b) => b.arrivalRatePerSec - a.arrivalRatePerSec)[0]
+  // A floor unless a higher step broke the SLO (or the SLO watch stopped the ladder).
+  const broke = analysis.run.end?.reason === 'stopped-by-budget' || steps.some((s) => !s.meetsSlo && (!best || s.arrivalRatePerSec > best.arrivalRatePerSec))
+  // Little's law for learners needs journeys that end: with most interrupted, "active" only grows.
+  const started = analysis.journeys.reduce((n, j) => n + j.started, 0)
+  const ended = analysis.journeys.reduce((n, j) => n + j.completed + j.failed, 0)
+  const journeysEnd = started > 0 && ended * 2 >= started
   const maxN = Math.max(...points.map((p) => p.n), usl?.peakN ?? 0) * 1.25
   const uslCurve = usl ? Array.from({ length: 61 }, (_, i) => ({ n: (maxN * i) / 60, x: uslThroughput(usl!, (maxN * i) / 60) })) : []
   return {
     mode: 'ladder', slo: { rule: slo.text, errorBudget }, steps, usl, uslCurve, knee,
-    capacity: best ? { arrivalRatePerSec: best.arrivalRatePerSec, throughputPerSec: best.throughputPerSec, concurrentLearners: best.activeLearners } : null,
+    capacity: best
+      ? { arrivalRatePerSec: best.arrivalRatePerSec, throughputPerSec: best.throughputPerSec, requestsInFlight: best.concurrency, concurrentLearners: journeysEnd ? best.activeLearners : null, bound: broke ? 'limit' : 'at-least' }
+      : null,
   }
 }

@@ -6,6 +6,36 @@ export interface Segment {
   endSec: number
   kind: 'steady' | 'ramp-up' | 'ramp-down' | 'idle' | 'burst'
   mean: number
+  /** The planned stage (0-based) this window belongs to, for a profile made of stages. */
+  stage?: number
+}
+
+/** The stages of a staircase profile (`arrival.steps`, a capacity ladder) as run.json describes them. */
+export function plannedStages(profile: Record<string, unknown>): Array<{ rate: number; durationSec: number }> | undefined {
+  if (profile.kind !== 'steps' || !Array.isArray(profile.stages)) return undefined
+  const stages = profile.stages as Array<{ rate?: unknown; durationSec?: unknown }>
+  return stages.every((s) => typeof s.rate === 'number' && typeof s.durationSec === 'number') ? (stages as Array<{ rate: number; durationSec: number }>) : undefined
+}
+
+/**
+ * The windows of a staircase from its plan, not from the data: each stage is a warm-up (its first
+ * fifth, at least 1 s: the queue the previous stage left drains, and the first seconds of a step
+ * are the previous step's latency) then a steady window, cut at `seconds` (where arrivals ended). A stage
+ * with fewer than 2 steady seconds recorded is left out (a ladder stopped in its first seconds).
+ */
+export function plannedWindows(stages: ReadonlyArray<{ rate: number; durationSec: number }>, seconds: number): Segment[] {
+  const out: Segment[] = []
+  let start = 0
+  stages.forEach((s, stage) => {
+    const end = Math.min(seconds, Math.round(start + s.durationSec))
+    const from = Math.round(start)
+    const warm = Math.min(end, from + Math.max(1, Math.ceil(s.durationSec / 5)))
+    if (warm > from) out.push({ startSec: from, endSec: warm, kind: 'ramp-up', mean: s.rate, stage })
+    if (end - warm >= 2) out.push({ startSec: warm, endSec: end, kind: 'steady', mean: s.rate, stage })
+    else if (end > warm) out.push({ startSec: warm, endSec: end, kind: 'ramp-up', mean: s.rate, stage })
+    start += s.durationSec
+  })
+  return out
 }
 
 function sse(prefix: Float64Array, prefixSq: Float64Array, a: number, b: number): number {

@@ -68,7 +68,7 @@ export function capacityCommand(yargs: Argv) {
       .option('precision', { type: 'string', default: '10%', describe: 'search: stop when pass and fail are this close' })
       .option('max-trials', { type: 'string', default: '8', describe: 'search: at most this many runs' })
       .option('duration', { type: 'string', describe: 'search: run each trial over this length' })
-      .option('current-peak', { type: 'string', describe: "today's peak in the same unit (concurrent learners for a ladder, learners for a search)" })
+      .option('current-peak', { type: 'string', describe: "today's peak in the capacity's unit: learners arriving per second (ladder), learners in one run of the scenario (search)" })
       .option('growth', { type: 'string', describe: "yearly growth of the peak, e.g. '25%'" })
       .option('target', { type: 'string', describe: 'LMS under test (default: the bundled reference backend)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target off loopback' })
@@ -126,9 +126,9 @@ export async function executeCapacity(argv: CapacityArgs): Promise<number> {
       printer.clear()
       if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.capacity, plan: o.plan }, null, 2)}\n`)
       else {
-        const lines = [`capacity ladder (${o.capacity.slo.rule}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.capacity.steps.length} steady steps`]
+        const lines = [`capacity ladder (${o.capacity.slo.rule}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.capacity.steps.length} planned steps measured`]
         for (const s of o.capacity.steps) {
-          lines.push(`  ${s.arrivalRatePerSec.toFixed(1).padStart(7)} arrivals/s  ${s.throughputPerSec.toFixed(1).padStart(8)} req/s  in flight ${s.concurrency.toFixed(1).padStart(6)}  learners ${Math.round(s.activeLearners).toString().padStart(6)}  p95 ${(s.latencyMs?.p95 ?? 0).toFixed(1).padStart(8)} ms  errors ${(100 * s.errorRate).toFixed(2)} %  ${s.meetsSlo ? 'meets SLO' : 'BREAKS SLO'}`)
+          lines.push(`  ${s.arrivalRatePerSec.toFixed(1).padStart(7)} arrivals/s  ${s.throughputPerSec.toFixed(1).padStart(8)} req/s  in flight ${s.concurrency.toFixed(1).padStart(6)}  in journeys ${Math.round(s.activeLearners).toString().padStart(6)}  p95 ${(s.latencyMs?.p95 ?? 0).toFixed(1).padStart(8)} ms  errors ${(100 * s.errorRate).toFixed(2)} %  ${s.meetsSlo ? 'meets SLO' : 'BREAKS SLO'}`)
         }
         if (o.capacity.usl) lines.push(`USL over requests in flight: λ = ${fmt(o.capacity.usl.lambda)}, σ = ${fmt(o.capacity.usl.sigma)}, κ = ${fmt(o.capacity.usl.kappa)}, R² = ${o.capacity.usl.r2.toFixed(3)}${o.capacity.usl.peakN ? `; peak ${fmt(o.capacity.usl.peakX!)} req/s at N* = ${fmt(o.capacity.usl.peakN)}` : '; contention-limited (no peak)'}`)
         if (o.capacity.knee) lines.push(`knee: latency bends up after ${o.capacity.knee.throughputPerSec.toFixed(1)} req/s (p95 ${o.capacity.knee.p95Ms.toFixed(0)} ms)`)
