@@ -7,7 +7,7 @@ import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.t
 import { spectrum, summarise } from './stats/latency.ts'
 import { findWindows, plannedStages, plannedWindows } from './stats/windows.ts'
 import { findOutages } from './outages.ts'
-import { summariseDrill } from './drill.ts'
+import { restartWindow, summariseDrill, withoutWindow } from './drill.ts'
 import { runEndOf, verdictOf } from './verdict.ts'
 import { DEFAULT_JOURNEY_BUDGET, JOURNEYS_TARGET } from '../core/budget-rule.ts'
 import { journeyErrorKey } from '../metrics/interval.ts'
@@ -191,15 +191,19 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   const metricsSource = pick('target', Object.keys(sources).find((s) => s.startsWith('metrics:')))
   const processSource = pick('target:process', Object.keys(sources).find((s) => s.startsWith('process:')))
   const hostCores = run.resources.find((r) => r.source === 'host')?.metrics.cores ?? Number(run.run.environment.cpus ?? 1)
+  // A drill's kill and restart are not steady behaviour: the rules read the series without them.
+  const targetSources = [metricsSource, processSource].filter((s): s is string => s !== undefined)
+  const restart = run.drill ? restartWindow(run.drill, metricsSource ? sources[metricsSource]!.event_loop_lag_p99_ms : undefined, seconds) : undefined
+  const ruleSeries = restart ? withoutWindow(series, restart, targetSources) : series
   const signals: Signals = {
     model: run.run.scenario.model,
     durationSec,
-    series,
-    windows,
+    series: ruleSeries,
+    windows: restart ? windows.filter((w) => w.endSec <= restart.startSec || w.startSec >= restart.endSec) : windows,
     overall,
     endpoints,
-    metrics: metricsSource ? new ResourceView(metricsSource, sources[metricsSource]!) : undefined,
-    process: processSource ? new ResourceView(processSource, sources[processSource]!) : undefined,
+    metrics: metricsSource ? new ResourceView(metricsSource, ruleSeries.resources[metricsSource]!) : undefined,
+    process: processSource ? new ResourceView(processSource, ruleSeries.resources[processSource]!) : undefined,
     host: sources.host ? new ResourceView('host', sources.host) : undefined,
     routes: metricsSource ? routeMeans(run.resources, metricsSource) : {},
     arrivals,

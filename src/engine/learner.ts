@@ -157,7 +157,11 @@ export class LearnerContext implements Learner {
   }
 
   async step<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const start = this.host.clock.nowMs()
+    // Timed from the intended start, like its first request: a step that begins late because the
+    // generator was late counts that wait, so it is never shorter than the request inside it.
+    const now = this.host.clock.nowMs()
+    const scheduled = this.scheduledAt
+    const start = scheduled !== undefined && scheduled < now ? scheduled : now
     let failed = true
     try {
       const result = await work()

@@ -118,7 +118,7 @@ describe('the engine against a real loopback server', () => {
   })
 
   it('counts checks, times steps, and reports journeys that throw with their message', async () => {
-    const { recorded } = await run(`
+    const { recorded, outcome } = await run(`
       import { defineScenario, arrival } from 'lmsload'
       export default defineScenario({
         name: 'checks',
@@ -140,6 +140,35 @@ describe('the engine against a real loopback server', () => {
     expect(sum((i) => i.journeys.broken?.failed ?? 0)).toBeGreaterThan(0)
     expect(recorded.events.some((e) => e.type === 'journey-error' && e.message === 'journey bug 42')).toBe(true)
     expect([...recorded.steps.values()]).toEqual(['fetch twice'])
+    // Every journey that threw is counted, with the line of the scenario that threw.
+    const errors = recorded.intervals.flatMap((i) => i.journeyErrors ?? [])
+    expect(errors.reduce((n, e) => n + e.count, 0)).toBe(sum((i) => i.journeys.broken?.failed ?? 0))
+    const [file, line] = errors[0]!.location!.split(/:(?=\d+$)/)
+    expect(readFileSync(path.resolve(file!), 'utf8').split('\n')[Number(line) - 1]).toContain("throw new Error('journey bug 42')")
+    expect(outcome.analysis.journeyErrors).toEqual([{ journey: 'broken', message: 'journey bug 42', location: errors[0]!.location, count: sum((i) => i.journeys.broken?.failed ?? 0), firstSec: 0 }])
+    // Half the journeys threw: the run fails its default journey budget (exit 99) and is never a pass.
+    expect(outcome.exitCode).toBe(99)
+    expect(outcome.analysis.verdict.outcome).toBe('failed')
+  })
+
+  it('times a step from its intended start, like the request inside it', async () => {
+    const { outcome } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'late-step',
+        arrival: arrival.constant({ rate: 10, duration: '1s' }),
+        journeys: { j: { weight: 1, run: async (l) => {
+          await l.think('20ms')
+          // The journey's own synchronous work makes the step start 60 ms after it was due.
+          const t = Date.now()
+          while (Date.now() - t < 60) {}
+          await l.step('late', () => l.get('/a'))
+        } } },
+      })`, { workers: 1, seed: 2 })
+    const step = outcome.analysis.steps.find((s) => s.name === 'late')!
+    const request = outcome.analysis.endpoints.find((e) => e.name === 'GET /a')!
+    expect(step.durationMs!.p50).toBeGreaterThanOrEqual(request.latencyMs!.p50 - 0.1)
+    expect(step.durationMs!.min).toBeGreaterThanOrEqual(55)
   })
 
   it('stops gracefully on abort: arrivals end, the run is marked aborted, data up to then is kept', async () => {
@@ -154,6 +183,10 @@ describe('the engine against a real loopback server', () => {
       })`, { workers: 1 }, controller.signal)
     expect(outcome.status).toBe('aborted')
     expect(outcome.exitCode).toBe(130)
+    expect(recorded.run.end).toEqual({ reason: 'interrupted', detail: 'SIGINT' })
+    expect(outcome.analysis.trust.incomplete).toBe(true)
+    expect(outcome.analysis.verdict.outcome).toBe('incomplete')
+    expect(outcome.analysis.verdict.sentence).toMatch(/^The run was interrupted \(SIGINT\) after \d+ of 60 s/)
     expect(recorded.run.status).toBe('aborted')
     expect(recorded.complete).toBe(true)
     expect(recorded.intervals.length).toBeGreaterThanOrEqual(2)

@@ -2,6 +2,8 @@ import type { FindingRule } from './rule.ts'
 import { clamp01, componentMs, endpointMs, fmtMs, pct } from './signals.ts'
 
 const LAG_MS = 50
+// Routes whose own work is typically password hashing: only there is hashing advice given.
+const HASHING_ROUTE = /\b(login|log-in|signin|sign-in|auth|session|sessions|token|tokens|password|register|signup)\b/i
 
 /** Time of a request neither in a Server-Timing component nor on the wire: queueing in the server. */
 function queueingMs(e: Parameters<typeof endpointMs>[0]): number {
@@ -45,7 +47,8 @@ export const eventLoopBlocking: FindingRule = {
         values: { lagMaxMs: Math.round(maxLag), secondsLagged: lagged, ...(top ? { appMeanMs: Number(top.serverTiming.app!.meanMs.toFixed(1)) } : {}) },
         endpoints: culprits.slice(0, 3).map((e) => e.name),
       },
-      recommendation: 'Move the CPU-heavy work off the event loop: use the async API (crypto.scrypt, not scryptSync), a worker thread or a job queue, or precompute it; keep per-request synchronous work under a few milliseconds.',
+      recommendation: `Move the CPU-heavy work${top ? ` of ${top.name}` : ''} off the event loop: an async API, a worker thread or a job queue, or precompute it; keep per-request synchronous work under a few milliseconds.` +
+        (top && HASHING_ROUTE.test(top.name) ? ' On a sign-in route the usual culprit is password hashing: use crypto.scrypt or bcrypt\'s async call, not scryptSync or hashSync.' : ''),
       confidence: top ? 0.85 : 0.6,
       impact,
     }
