@@ -95,7 +95,11 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     }
   }
   const busySeconds = series.throughput.map((x, i) => (x > 0 ? i : -1)).filter((i) => i >= 0)
-  const durationSec = busySeconds.length ? busySeconds[busySeconds.length - 1]! - busySeconds[0]! + 1 : Math.max(1, seconds)
+  const busySpan = busySeconds.length ? busySeconds[busySeconds.length - 1]! - busySeconds[0]! + 1 : Math.max(1, seconds)
+  // Rates are per second of the plan when the busy seconds overrun it by one only: a 5 s run whose
+  // seconds do not start on a response straddles 6 calendar seconds (autocannon divides by 5 too).
+  const plannedSec = run.run.plan.durationMs / 1000
+  const durationSec = Number.isInteger(plannedSec) && plannedSec >= 1 && busySpan === plannedSec + 1 ? plannedSec : busySpan
 
   const summary = (name: string, c: EndpointCounts, hist = collected.latency.get(name)): EndpointSummary => {
     const latencyMs = summarise(hist)

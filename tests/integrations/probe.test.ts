@@ -36,6 +36,8 @@ describe('lmsload probe', () => {
     expect(Math.max(...run.intervals.map((i) => i.active))).toBe(4)
     const e = outcome.analysis.analysis.endpoints[0]!
     expect(e.latencyMs!.p50).toBeGreaterThanOrEqual(2)
+    // Rates are per second of the probe's -d (autocannon's own denominator), never of the 6 calendar seconds it straddles.
+    expect(e.throughputPerSec).toBeCloseTo(outcome.requests / 5, 6)
     expect(existsSync(path.join(dir, 'report.html'))).toBe(true)
     expect(JSON.parse(readFileSync(path.join(dir, 'import.json'), 'utf8')).autocannon.requests.total).toBe(outcome.requests)
   })
@@ -47,7 +49,11 @@ describe('lmsload probe', () => {
     expect(rated.requests).toBeLessThanOrEqual(510)
     expect(rated.comparison.map((c) => c.metric)).toEqual(['responses', 'errors (no answer)', 'non-2xx'])
     expect(rated.comparison.every((c) => c.ok)).toBe(true)
-    const result = await runCli(['compare', path.join(scratch, 'fast'), dir])
+    // A rate-capped probe is another load: refused as a gate unless the user says so.
+    const refused = await runCli(['compare', path.join(scratch, 'fast'), dir])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim()).toMatch(/^lmsload: compare: the runs are not comparable \(load profile differs: .*\); pass --allow-different to compare them anyway/)
+    const result = await runCli(['compare', path.join(scratch, 'fast'), dir, '--allow-different'])
     expect(result.stdout).toMatch(/REGRESSION +GET \/api\/courses\/:id: p50 \+\d/)
     expect(result.code).toBe(99)
   })

@@ -220,7 +220,7 @@ export function importRunJson(d: ImportDescription, startMs: number): RunJson {
 }
 
 /** Opens the run directory and returns a folder whose closed seconds go straight to disk. */
-export function openImportRun(dir: string, d: ImportDescription, startMs: number): { folder: SecondFolder; finish(): RunJson } {
+export function openImportRun(dir: string, d: ImportDescription, startMs: number): { folder: SecondFolder; finish(plannedDurationMs?: number): RunJson } {
   const writer = RunDirWriter.create(dir, importRunJson(d, startMs))
   writer.start({ startMs, plannedLearners: 0, durationMs: 0, plannedPerSecond: undefined, model: d.model, workers: Math.max(1, d.generators) })
   let learners = 0
@@ -230,10 +230,10 @@ export function openImportRun(dir: string, d: ImportDescription, startMs: number
   })
   return {
     folder,
-    finish: () => {
+    finish: (plannedDurationMs?: number) => {
       folder.finish()
       if (writer.failed) throw writer.failed
-      return writer.finish('completed', { seconds: folder.totals.seconds, generatorSaturated: false, plan: { learners, durationMs: folder.totals.seconds * 1000 } })
+      return writer.finish('completed', { seconds: folder.totals.seconds, generatorSaturated: false, plan: { learners, durationMs: plannedDurationMs ?? folder.totals.seconds * 1000 } })
     },
   }
 }

@@ -104,7 +104,8 @@ export async function probe(req: ProbeRequest): Promise<ProbeOutcome> {
   const onAbort = () => instance.stop()
   req.signal?.addEventListener('abort', onAbort, { once: true })
   const result = await finished.finally(() => req.signal?.removeEventListener('abort', onAbort))
-  const written = run.finish()
+  // The probe's plan is its -d: rates are per second of it, as autocannon's own are.
+  const written = run.finish(req.signal?.aborted ? undefined : req.durationSec * 1000)
   const t = folder.totals
   const q = (p: number) => ok2xx.getValueAtPercentile(p)
   const comparison = [
