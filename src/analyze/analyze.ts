@@ -10,7 +10,7 @@ import { findOutages } from './outages.ts'
 import { restartWindow, summariseDrill, withoutWindow } from './drill.ts'
 import { runEndOf, verdictOf } from './verdict.ts'
 import { DEFAULT_JOURNEY_BUDGET, JOURNEYS_TARGET } from '../core/budget-rule.ts'
-import { journeyErrorKey } from '../metrics/interval.ts'
+import { HIGH_CARDINALITY_NAMES, journeyErrorKey } from '../metrics/interval.ts'
 import type { JourneyErrorSummary } from './analysis.ts'
 
 export interface AnalyzeOptions {
@@ -26,6 +26,14 @@ type EndpointCounts = IntervalLine['endpoints'][string]
 
 function add(into: Record<string, number>, from: Record<string, number>): void {
   for (const k in from) into[k] = (into[k] ?? 0) + from[k]!
+}
+
+/** The run's warning that its endpoint names defeat route templates (k6 warns on unique series alike). */
+function highCardinality(run: RecordedRun): string[] {
+  const names = run.endpoints.size
+  if (names <= HIGH_CARDINALITY_NAMES) return []
+  const sample = [...run.endpoints.values()].slice(-3).map((n) => `'${n}'`).join(', ')
+  return [`${names} distinct endpoint names (more than ${HIGH_CARDINALITY_NAMES}; e.g. ${sample}): requests are being named by their expanded paths; pass a route template ('/api/courses/:id' with params) or options.name`]
 }
 
 /** Turns a recorded run into analysis.json: statistics, windows, budgets, findings, verdict. Pure. */
@@ -261,7 +269,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     trust,
     outages: findOutages(series),
     ...(run.drill ? { drill: summariseDrill(run.drill, series) } : {}),
-    warnings: [...run.warnings],
+    warnings: [...run.warnings, ...highCardinality(run)],
   }
   const { schema, generatedAt, run: about, ...rest } = unjudged
   return { schema, generatedAt, run: about, verdict: verdictOf(unjudged, end), ...rest }

@@ -7,7 +7,7 @@ import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
 import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
 import { shapeLoad } from '../scenario/shape.ts'
-import { addJourneyErrors, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
+import { addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
 // The generator is called saturated when a worker's event loop stays this busy or this late
@@ -125,6 +125,9 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
           if (!seenEndpoints.has(name)) {
             seenEndpoints.add(name)
             sink.event({ type: 'endpoint', name })
+            if (seenEndpoints.size === HIGH_CARDINALITY_NAMES + 1) {
+              sink.event({ type: 'high-cardinality', atMs: record.startMs, names: seenEndpoints.size, sample: [...seenEndpoints].slice(-5) })
+            }
           }
         }
         for (const e of record.journeyErrors) {

@@ -9,7 +9,7 @@ import type { Learner, RequestOptions, Response, TransportError } from '../scena
 import { classifyTransportError } from './http/errors.ts'
 import type { HttpClient } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
-import { endpointName, expandRoute } from '../scenario/route.ts'
+import { endpointName, expandRoute, routeOnTarget } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
 import type { EndpointStats, IntervalStats } from './stats.ts'
 
@@ -237,6 +237,8 @@ export class LearnerContext implements Learner {
   async request(method: string, route: string, options?: RequestOptions): Promise<Response> {
     if (this.interrupted) throw new Interrupted()
     const host = this.host
+    // 47 is '/': anything else may be an absolute URL of the target (a link a response handed out).
+    if (route.charCodeAt(0) !== 47) route = routeOnTarget(route, host.origin)
     const callAt = host.clock.nowMs()
     const scheduled = this.scheduledAt
     const intendedAt = scheduled !== undefined && scheduled < callAt ? scheduled : callAt

@@ -34,6 +34,12 @@ export function addJourneyErrors(into: JourneyError[], from: readonly JourneyErr
   }
 }
 
+/**
+ * Distinct endpoint names past which a run warns (k6 warns on unique time series the same way): an
+ * LMS journey mix has tens of routes; hundreds mean expanded paths are being recorded as names.
+ */
+export const HIGH_CARDINALITY_NAMES = 100
+
 export interface GeneratorSelf {
   /** Event-loop utilisation of the worker over the second (0..1). */
   elu: number
@@ -85,6 +91,8 @@ export type EngineEvent =
   /** The first occurrence of a distinct journey error (every occurrence is counted in the seconds). */
   | { type: 'journey-error'; atMs: number; journey: string; message: string; location?: string }
   | { type: 'generator-saturated'; atMs: number; fromSecond: number; detail: string }
+  /** More distinct endpoint names than HIGH_CARDINALITY_NAMES: paths that defeat route templates. */
+  | { type: 'high-cardinality'; atMs: number; names: number; sample: string[] }
   | { type: 'warning'; atMs: number; message: string }
   | { type: 'abort'; atMs: number; reason: string }
   /** A write the target acknowledged (Learner.acknowledged), for a drill's recovery-point check. */

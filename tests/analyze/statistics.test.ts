@@ -69,3 +69,12 @@ describe('statistics from merged histograms', () => {
     expect(a.endpoints[0]!.serverTiming.db!.share).toBeCloseTo(0.75, 2)
   })
 })
+
+describe('endpoint names', () => {
+  it('warns when a run has more distinct endpoint names than route templates explain', () => {
+    const endpoints = Array.from({ length: 101 }, (_, i) => ({ name: `GET /media/${i}x/master.m3u8`, count: () => 1, latencies: (_t: number, n: number) => spread(n, 1, 2) }))
+    const a = analyze({ seconds: 2, endpoints })
+    expect(a.warnings.join('\n')).toMatch(/^101 distinct endpoint names \(more than 100; e\.g\. .*\): requests are being named by their expanded paths/m)
+    expect(analyze({ seconds: 2, endpoints: endpoints.slice(0, 100) }).warnings).toEqual([])
+  })
+})

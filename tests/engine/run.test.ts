@@ -151,6 +151,23 @@ describe('the engine against a real loopback server', () => {
     expect(outcome.analysis.verdict.outcome).toBe('failed')
   })
 
+  it('names a path passed without a template by its route shape, accepts an absolute URL of the target, and refuses another origin', async () => {
+    const { outcome, recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'paths',
+        arrival: arrival.constant({ rate: 20, duration: '1s' }),
+        journeys: { j: { weight: 1, run: async (l) => {
+          await l.get('/media/lessons/' + (l.id % 5) + '/master.m3u8?sig=' + 'a1b2c3'.repeat(5) + l.id)
+          await l.get('${target.url}/abs/' + l.id + '?x=1')
+          if (l.id === 0) await l.get('http://127.0.0.2:9/elsewhere')
+        } } },
+      })`, { workers: 1, seed: 4 })
+    expect([...recorded.endpoints.values()].sort()).toEqual(['GET /abs/:id', 'GET /media/lessons/:id/master.m3u8'])
+    expect(target.hits.get('/abs/1')).toBe(1)
+    expect(outcome.analysis.journeyErrors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^route 'http:\/\/127\.0\.0\.2:9\/elsewhere' is not on the target http:\/\/127\.0\.0\.1:\d+: a journey's requests go to its target only$/), count: 1 })])
+  })
+
   it('times a step from its intended start, like the request inside it', async () => {
     const { outcome } = await run(`
       import { defineScenario, arrival } from 'lmsload'

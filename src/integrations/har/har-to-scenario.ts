@@ -5,7 +5,7 @@
 // times come from the recorded gaps between pages, and every request gets a check on its status.
 import type { Entry, Har } from 'har-format'
 import { UserError } from '../../core/errors.ts'
-import { isIdSegment } from '../import/names.ts'
+import { isIdSegment } from '../../scenario/route.ts'
 
 export interface HarOptions {
   /** Keep requests to this origin only (default: the origin most requests went to). */

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import { UserError } from '../../core/errors.ts'
 import { k6TransportError } from '../k6/error-codes.ts'
-import { templatedPath } from './names.ts'
+import { templatedPath } from '../../scenario/route.ts'
 import type { SecondFolder } from './seconds.ts'
 
 export interface K6Point {

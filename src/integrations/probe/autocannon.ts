@@ -10,7 +10,7 @@
 // lmsload records the raw times and does not compare latencies in that mode.
 import autocannon from 'autocannon'
 import { latencyHistogram } from '../../metrics/histogram.ts'
-import { templatedPath } from '../import/names.ts'
+import { templatedPath } from '../../scenario/route.ts'
 import { openImportRun, REORDER_WINDOW_SEC } from '../import/seconds.ts'
 import { summaryLine, type SummaryLine } from '../import/summary.ts'
 import type { TransportError } from '../../scenario/types.ts'

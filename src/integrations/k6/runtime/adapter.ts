@@ -12,7 +12,7 @@ import { hashString, Rng } from '../../../core/rng.ts'
 import type { ArrivalProfile } from '../../../scenario/arrival/profile.ts'
 import { isExpectedStatus } from '../../../scenario/expect.ts'
 import { JourneyPicker } from '../../../scenario/journey-picker.ts'
-import { endpointName, expandRoute } from '../../../scenario/route.ts'
+import { endpointName, expandRoute, routeOnTarget } from '../../../scenario/route.ts'
 import { shapeLoad, type LoadShape } from '../../../scenario/shape.ts'
 import { toThinkDistribution, type ThinkTime } from '../../../scenario/think.ts'
 import type { Learner, RequestOptions, Response, Scenario, SetupContext, TransportError } from '../../../scenario/types.ts'
@@ -141,6 +141,7 @@ class K6Learner implements Learner {
   }
 
   async request(method: string, route: string, options?: RequestOptions): Promise<Response> {
+    if (route.charCodeAt(0) !== 47) route = routeOnTarget(route, this.runtime.target)
     const name = options?.name ?? endpointName(method, route)
     const url = this.runtime.target + expandRoute(route, options?.params, options?.query)
     const headers: Record<string, string> = options?.headers ? { ...options.headers } : {}
