@@ -76,8 +76,26 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode
 }
 
+let pipesWatched = false
+
+/**
+ * A reader that closes the pipe early (`lmsload analyze --format json | head`) ends the output, not
+ * the command: stop quietly with the exit code already decided, as Unix tools do.
+ */
+function quietOnClosedPipe(): void {
+  if (pipesWatched) return
+  pipesWatched = true
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok)
+    })
+  }
+}
+
 /** Runs a command line and returns the exit code; user errors become one line on stderr. */
 export async function cli(argv: string[]): Promise<number> {
+  quietOnClosedPipe()
   const debug = argv.includes('--debug')
   try {
     return await main(argv.filter((a) => a !== '--debug'))

@@ -37,6 +37,16 @@ function copy(name: string): string {
 }
 
 describe('lmsload analyze', () => {
+  it('ends quietly, with its own exit code, when the reader closes the pipe early (| head)', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { LMSLOAD_BIN } = await import('../helpers/cli.ts')
+    const dir = copy('piped')
+    // `true` reads nothing and exits at once: the pipe is closed long before lmsload writes (as `head` does mid-output).
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${LMSLOAD_BIN}" analyze "${dir}" --format json 2>"${dir}/stderr" | true`], { encoding: 'utf8' })
+    expect(readFileSync(path.join(dir, 'stderr'), 'utf8')).toBe('')
+    expect(r.status).toBe(0)
+  })
+
   it('prints analysis.json with --format json and exits 0 when every budget holds', async () => {
     const dir = copy('json')
     const r = await runCli(['analyze', dir, '--format', 'json'])
