@@ -42,6 +42,7 @@ export function ladderAnalysis(): Analysis {
     endpoints: [{ name: 'POST /api/attempts', count: (t) => x(step(t)), latencies: (t, n) => spread(n, 8 * (1 + (step(t) / 4) ** 4), 12 * (1 + (step(t) / 4) ** 4)) }],
     arrivals: (t) => ({ planned: x(step(t)), started: x(step(t)), dropped: 0 }),
     active: (t) => x(step(t)) / 5,
+    profile: { kind: 'steps', stages: [1, 2, 3, 4, 5, 6].map((k) => ({ rate: x(k), durationSec: 20 })) },
     resources: [{ source: 'target:process', kind: 'process', metrics: (t) => ({ cpu_ratio: Math.min(2, step(t) / 3), rss_bytes: 100e6, processes: 1 }) }],
   })
   const analysis = withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))

@@ -31,6 +31,8 @@ export interface SyntheticRun {
   /** Journey counts and errors of second t. */
   journeys?: (t: number) => IntervalLine['journeys']
   journeyErrors?: (t: number) => NonNullable<IntervalLine['journeyErrors']>
+  /** The load profile as run.json describes it (a staircase's stages make the analyzer use them as windows). */
+  profile?: Record<string, unknown>
   /** How the run ended (run.json `end`); completed by default. */
   end?: RunJson['end']
 }
@@ -84,7 +86,7 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
   const runJson: RunJson = {
     schema: RUN_SCHEMA, id: 'synthetic', status: spec.end && spec.end.reason !== 'completed' ? (spec.end.reason === 'failed' ? 'failed' : 'aborted') : 'completed',
     end: spec.end ?? { reason: 'completed' },
-    scenario: { name: 'synthetic', description: '', file: 'synthetic.ts', model: spec.model ?? 'open', profile: {}, journeys: [], budgets: spec.budgets ?? {}, tags: {} },
+    scenario: { name: 'synthetic', description: '', file: 'synthetic.ts', model: spec.model ?? 'open', profile: spec.profile ?? {}, journeys: [], budgets: spec.budgets ?? {}, tags: {} },
     target: { url: 'http://127.0.0.1:1/', bundled: false },
     options: { seed: 1, workers: 1, maxLearners: 1000, connections: 10, requestTimeoutMs: 30_000, gracefulStopMs: 1000, spacing: 'poisson', scrape: [], pids: [] },
     environment: { lmsloadVersion: 'test', node: 'v24', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'test', totalMemBytes: 1, hostname: 'test' },

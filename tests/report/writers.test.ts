@@ -31,6 +31,12 @@ describe('report.html', () => {
   const html = renderRunReport(troubled, assets)
   const text = visibleText(html)
 
+  it('is titled for what the run was: a load test, or a capacity ladder', () => {
+    expect(html).toContain('<h1>synthetic: load test report</h1>')
+    expect(html).not.toContain('capacity report')
+    expect(renderRunReport(ladder, assets)).toContain('<h1>synthetic: capacity report</h1>')
+  })
+
   it('has every section, the verdict first, and the numbers of analysis.json', () => {
     const order = ['id="verdict"', 'id="findings"', 'id="budgets"', 'id="load"', 'id="endpoints"', 'id="resources"', 'id="phases"', 'id="metadata"'].map((s) => html.indexOf(s))
     expect(order.every((i) => i > 0)).toBe(true)
