@@ -171,6 +171,9 @@ describe('import k6', () => {
     const outcome = await importResults({ tool: 'k6', files: [path.join(FIXTURES, 'k6', 'k6-v0.55-verbatim.json')], out: path.join(scratch, 'verbatim') })
     expect(outcome.requests).toBe(1)
     expect(outcome.analysis.analysis.endpoints.map((e) => e.name)).toEqual(['GET /'])
+    // One request and no iteration start: said as such, never "0 learners made 1 requests".
+    expect(outcome.analysis.analysis.verdict.sentence).toMatch(/(^|; )1 request was made \(p95 /)
+    expect(readFileSync(path.join(scratch, 'verbatim', 'report.html'), 'utf8')).toContain(': report of an imported k6 run</h1>')
     const urlNamed = path.join(scratch, 'url-named.json')
     writeFileSync(urlNamed, [1, 2, 3, 42, 1234567].map((id, i) => point('http_req_duration', Date.parse('2026-11-20T10:00:00Z') + i * 10, 5, { method: 'GET', status: '200', expected_response: 'true', name: `http://lms/api/courses/${id}/lessons?x=${id}`, url: `http://lms/api/courses/${id}/lessons?x=${id}` })).join('\n'))
     const named = await importResults({ tool: 'k6', files: [urlNamed], out: path.join(scratch, 'url-named') })
