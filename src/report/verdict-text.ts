@@ -103,12 +103,14 @@ export function verdictSentence(a: Analysis): string {
 
 /** The title line of summary.md and the report badge. */
 export function outcomeBadge(a: Analysis): { state: 'pass' | 'fail' | 'none' | 'incomplete'; text: string; emoji: string } {
-  const failed = a.budgets.filter((b) => b.verdict.kind === 'failed' || (b.verdict.kind === 'not-judged' && b.verdict.gates)).length
+  const failed = a.budgets.filter((b) => b.verdict.kind === 'failed').length
+  const unjudged = a.budgets.filter((b) => b.verdict.kind === 'not-judged' && b.verdict.gates).length
+  const budgets = `${failed} of ${a.budgets.length} budgets failed${unjudged ? `, ${unjudged} not judged` : ''}`
   switch (a.verdict.outcome) {
     case 'incomplete':
-      return { state: 'incomplete', text: `incomplete run (${a.verdict.end.reason})${failed ? `, ${failed} of ${a.budgets.length} budgets failed` : ''}`, emoji: '⚠️' }
+      return { state: 'incomplete', text: `incomplete run (${a.verdict.end.reason})${failed + unjudged ? `, ${budgets}` : ''}`, emoji: '⚠️' }
     case 'failed':
-      return { state: 'fail', text: failed ? `${failed} of ${a.budgets.length} budgets failed` : 'most journeys failed', emoji: '❌' }
+      return { state: 'fail', text: failed + unjudged ? budgets : 'most journeys failed', emoji: '❌' }
     case 'no-budgets':
       return { state: 'none', text: 'no budgets set', emoji: 'ℹ️' }
     default:

@@ -75,6 +75,29 @@ describe('lmsload run', () => {
   })
 })
 
+describe('a scenario that throws', () => {
+  it('fails its gate (exit 99) and shows the error with its line in the console, summary.md, junit.xml and the report', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-cli-')), 'typo')
+    const file = writeScenario(`import { defineScenario, arrival } from 'lmsload'
+export default defineScenario({
+  name: 'typo',
+  arrival: arrival.constant({ rate: 10, duration: '2s' }),
+  journeys: { browse: { weight: 1, run: async (l) => { await l.gett('/ping') } } },
+  budgets: { overall: ['p95 < 1s', 'errors < 1%'] },
+})
+`)
+    const r = await runCli(['run', file, '--target', target.url, '--out', out, '--workers', '1', '--quiet'])
+    expect(r.code, r.stderr).toBe(99)
+    const site = `${file}:5`
+    expect(r.stdout).not.toMatch(/All \d+ budgets were met/)
+    expect(r.stdout).toMatch(new RegExp(`^Journey errors \\(\\d+ of \\d+ ended journeys threw\\)\\n  \\d+× browse: l\\.gett is not a function \\(${site.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`, 'm'))
+    expect(r.stdout).toMatch(/FAIL {2}journeys: failed < 1% \(measured 100\.00 %\) \[default\]/)
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/^## lmsload: typo — ❌ 1 of 3 budgets failed, 2 not judged\n[\s\S]*### Journey errors[\s\S]*l\.gett is not a function/)
+    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toMatch(/<failure message="journeys failed &lt; 1%: measured 100\.00 %[^"]*" type="budget">[^<]*l\.gett is not a function/)
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('× browse: l.gett is not a function')
+  })
+})
+
 describe.concurrent('lmsload run refuses bad input in one line', () => {
   const scenario = (source: string) => writeScenario(source)
   const cases: Array<[string, () => string[], RegExp]> = [
