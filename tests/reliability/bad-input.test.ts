@@ -108,6 +108,8 @@ const CASES: Case[] = [
   ['a CSV that does not exist', () => ['capacity', 'fit', '--input', path.join(scratch, 'none.csv')], /^lmsload: --input: cannot read .*none\.csv \(ENOENT\)$/],
   // compare and report
   ['compare with a baseline that is not a run', () => ['compare', path.join(scratch, 'nope'), run], /nope: no such run directory/],
+  ['compare with a bare number as the allowance', () => ['compare', runDir(), runDir(), '--max-regression', '10'], /^lmsload: --max-regression: expected a percentage like '10%', got '10' \(write '10%'\)$/],
+  ['compare of two different scenarios', () => ['compare', runDir(), runDir({ 'run.json': (t) => t.replace('"name": "plain"', '"name": "other"') })], /^lmsload: compare: the runs are not comparable \(scenario differs: "plain" vs "other"\); pass --allow-different to compare them anyway$/],
   ['a report for a directory without analysis.json', () => ['report', runDir()], /case-\d+\/analysis\.json: missing \(run `lmsload analyze .*case-\d+` first\)$/],
   ['a report from an analysis of another schema', () => {
     const dir = runDir()
