@@ -4,7 +4,7 @@ export const BUDGET_FILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://lmsload.dev/schemas/budgets.schema.json',
   title: 'lmsload budgets',
-  description: "Latency, error, throughput, check and dropped-arrival budgets. Targets: 'overall', an endpoint ('GET /api/courses/:id'), 'step:<name>', 'check:<label>'.",
+  description: "Latency, error, throughput, check, dropped-arrival and journey-failure budgets. Targets: 'overall', an endpoint ('GET /api/courses/:id'), 'step:<name>', 'check:<label>', 'journeys' or 'journey:<name>' (these take 'failed < N%' only; without one, 'journeys': ['failed < 1%'] applies).",
   type: 'object',
   required: ['budgets'],
   additionalProperties: false,
@@ -19,7 +19,7 @@ export const BUDGET_FILE_SCHEMA = {
         items: {
           type: 'string',
           pattern: '^\\s*([A-Za-z_][A-Za-z0-9_]*(\\.\\d+)?|p\\(\\s*\\d+(\\.\\d+)?\\s*\\))\\s*(<=|>=|<|>)\\s*-?\\d+(\\.\\d+)?\\s*[A-Za-z%/]*\\s*$',
-          examples: ['p95 < 800ms', 'p(99) <= 2s', 'errors < 1%', 'rps > 50', 'checks > 99%', 'dropped < 0.5%'],
+          examples: ['p95 < 800ms', 'p(99) <= 2s', 'errors < 1%', 'rps > 50', 'checks > 99%', 'dropped < 0.5%', 'failed < 1%'],
         },
       },
     },

@@ -107,7 +107,7 @@ export function capacitySection(a: Analysis, charts: string): string {
   ${ladder.plan ? `<p class="plan">${esc(ladder.plan.sentence)}</p>` : ''}
   ${fit}
   ${charts}
-  ${table(['step', 'arrivals/s', 'requests/s', 'in flight', 'learners', 'p95', 'p99', 'errors', 'target CPU (cores)', `meets ${ladder.slo.rule}`], rows, { numeric: [true, true, true, true, true, true, true, true, true, false], caption: 'Ladder steps' })}
+  ${table(['step', 'arrivals/s', 'requests/s', 'in flight', 'learners in journeys', 'p95', 'p99', 'errors', 'target CPU (cores)', `meets ${ladder.slo.rule}`], rows, { numeric: [true, true, true, true, true, true, true, true, true, false], caption: 'Ladder steps' })}
 </section>`
 }
 
