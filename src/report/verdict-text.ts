@@ -58,9 +58,14 @@ function budgetsClause(a: Analysis): string {
   const own = a.budgets.filter((b) => b.source !== 'default')
   const failed = a.budgets.filter((b) => b.verdict.kind === 'failed')
   const unjudged = a.budgets.filter((b) => b.verdict.kind === 'not-judged' && b.verdict.gates)
-  if (own.length === 0 && failed.length === 0 && unjudged.length === 0) return 'No budgets were set'
+  if (own.length === 0 && failed.length === 0 && unjudged.length === 0) {
+    return `No budgets were set${a.budgets.some((b) => b.source === 'default' && b.verdict.kind === 'passed') ? ' (no more than 1 % of journeys threw: the default journey budget held)' : ''}`
+  }
   const parts: string[] = []
-  if (failed.length === 0 && unjudged.length === 0) parts.push(`All ${count(a.budgets.length)} budgets were met`)
+  const passed = a.budgets.filter((b) => b.verdict.kind === 'passed').length
+  const idle = a.budgets.filter((b) => b.verdict.kind === 'not-judged' && !b.verdict.gates)
+  const idleNote = idle.length ? ` (${idle.map((b) => `${b.source === 'default' ? 'the default journey budget' : `${b.target} ${b.rule}`}: ${budgetDetail(b).replace(/^not judged: /, '')}`).join('; ')})` : ''
+  if (failed.length === 0 && unjudged.length === 0) parts.push(passed === 0 ? `No budget could be judged${idleNote}` : `All ${count(passed)} budget${passed === 1 ? ' was' : 's were'} met${idle.length ? `, ${count(idle.length)} not judged${idleNote}` : ''}`)
   if (failed.length > 0) {
     const worst = [...failed].sort((x, y) => (x.margin ?? -Infinity) - (y.margin ?? -Infinity))[0]!
     parts.push(`${count(failed.length)} of ${count(a.budgets.length)} budgets failed (worst: ${worst.target} ${worst.rule}, ${budgetDetail(worst)})`)

@@ -68,8 +68,10 @@ export function findingsSection(a: Analysis, charts: Map<string, ChartDef>): str
 export function budgetsSection(a: Analysis): string {
   if (a.budgets.length === 0) return '<section id="budgets"><h2>Budgets</h2><p class="none">This scenario sets no budgets (add <code>budgets</code> to the scenario or pass <code>--budget file.json</code>).</p></section>'
   const mark = { pass: '✔ pass', FAIL: '✘ fail', 'NOT JUDGED': '? not judged' } as const
+  // A budget not judged fails the gate (red) unless it does not gate (the default journey budget without an ended journey).
+  const state = (b: (typeof a.budgets)[number]) => (b.verdict.kind === 'passed' ? 'pass' : b.verdict.kind === 'not-judged' && !b.verdict.gates ? 'skip' : 'fail')
   const rows = a.budgets.map((b) => [mark[budgetStatus(b)], b.target, b.rule, budgetDetail(b), b.margin === null ? '–' : signedPct(b.margin), b.source])
-  return `<section id="budgets"><h2>Budgets</h2><p class="intro">Margin is the headroom as a share of the limit: positive passes, negative fails.</p>${table(['result', 'target', 'rule', 'measured', 'margin', 'from'], rows, { sortable: true, numeric: [false, false, false, true, true, false], rowClass: (i) => (a.budgets[i]!.passed ? 'pass' : 'fail') })}</section>`
+  return `<section id="budgets"><h2>Budgets</h2><p class="intro">Margin is the headroom as a share of the limit: positive passes, negative fails.</p>${table(['result', 'target', 'rule', 'measured', 'margin', 'from'], rows, { sortable: true, numeric: [false, false, false, true, true, false], rowClass: (i) => state(a.budgets[i]!) })}</section>`
 }
 
 export function endpointTable(a: Analysis): string {

@@ -43,7 +43,7 @@ caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f4f6; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.fail td:first-child { color: var(--fail); font-weight: 600; } tr.pass td:first-child { color: var(--pass); }
+tr.fail td:first-child { color: var(--fail); font-weight: 600; } tr.pass td:first-child { color: var(--pass); } tr.skip td:first-child { color: var(--muted); }
 tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; } table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
