@@ -80,7 +80,8 @@ let pipesWatched = false
 
 /**
  * A reader that closes the pipe early (`lmsload analyze --format json | head`) ends the output, not
- * the command: stop quietly with the exit code already decided, as Unix tools do.
+ * the command: the rest of the output is dropped quietly and the command still ends with its own
+ * exit code (a failed gate stays 99 under `set -o pipefail`).
  */
 function quietOnClosedPipe(): void {
   if (pipesWatched) return
@@ -88,7 +89,6 @@ function quietOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error
-      process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok)
     })
   }
 }

@@ -68,11 +68,12 @@ describe('report.html in Chromium', () => {
       expect(Object.keys(charts)).toEqual(expect.arrayContaining(['chart-load', 'chart-latency', 'chart-errors', 'chart-active', 'chart-endpoint-latency', 'chart-spectrum', 'chart-res-cpu', 'chart-res-memory', 'chart-res-generator']))
       const page = r.page
       expect(await page.locator('#verdict .sentence').innerText()).toBe(outcome.analysis.verdict.sentence)
-      expect(await page.locator('#verdict .badge').innerText()).toBe('1 of 2 budgets failed')
+      // The scenario's two budgets and the default journey budget.
+      expect(await page.locator('#verdict .badge').innerText()).toBe('1 of 3 budgets failed')
       await expect(page.locator('#findings h2').isVisible()).resolves.toBe(true)
       const budgetRows = page.locator('#budgets tbody tr')
-      expect(await budgetRows.count()).toBe(2)
-      expect(await page.locator('#budgets tr.fail').innerText()).toMatch(/GET \/search\s+p95 < 5ms\s+[\d.]+ ms/)
+      expect(await budgetRows.count()).toBe(3)
+      expect(await page.locator('#budgets tr.fail').innerText()).toMatch(/GET \/search\s+p95 < 5ms\s+measured [\d.]+ ms/)
       const endpointRows = page.locator('#endpoints table.sortable tbody tr')
       expect(await endpointRows.count()).toBe(outcome.analysis.endpoints.length + 1)
       expect(await endpointRows.first().isVisible()).toBe(true)

@@ -45,6 +45,12 @@ describe('lmsload analyze', () => {
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${LMSLOAD_BIN}" analyze "${dir}" --format json 2>"${dir}/stderr" | true`], { encoding: 'utf8' })
     expect(readFileSync(path.join(dir, 'stderr'), 'utf8')).toBe('')
     expect(r.status).toBe(0)
+    // A failed gate stays failed when the output is cut: exit 99, still without a stack.
+    const budget = path.join(dir, 'tight.json')
+    writeFileSync(budget, JSON.stringify({ budgets: { overall: ['p95 < 1us'] } }))
+    const gated = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${LMSLOAD_BIN}" analyze "${dir}" --budget "${budget}" --format json 2>"${dir}/stderr" | true`], { encoding: 'utf8' })
+    expect(readFileSync(path.join(dir, 'stderr'), 'utf8')).toBe('')
+    expect(gated.status).toBe(99)
   })
 
   it('prints analysis.json with --format json and exits 0 when every budget holds', async () => {

@@ -87,6 +87,13 @@ interface Check {
   args?: string[]
   workload: keyof typeof WORKLOADS
   metric: string
+  /**
+   * Run the workload once before measuring: the mechanism is steady-state, and a cold start has
+   * costs of its own (a PostgreSQL pool opens its connections on first use, and that wait is booked
+   * as pool wait: about 1 ms a request in a healthy 8-connection pool, a third of what one connection
+   * queues, so the cold baseline hid the profile's effect).
+   */
+  warm?: boolean
   measure(delta: (name: string, labels?: Record<string, string>) => number, after: Sample[], observed: number[]): number
   /** profile value vs healthy value */
   expectation(profile: number, healthy: number): void
@@ -105,7 +112,7 @@ const CHECKS: Check[] = [
     },
   },
   {
-    profile: 'small-pool', workload: 'dashboards', metric: 'mean pool wait (s)',
+    profile: 'small-pool', workload: 'dashboards', metric: 'mean pool wait (s)', warm: true,
     measure: (d) => d('lms_db_pool_wait_seconds_sum') / d('lms_db_pool_wait_seconds_count'),
     expectation: (p, h) => expect(p).toBeGreaterThanOrEqual(Math.max(3 * h, 0.0005)),
   },
@@ -152,6 +159,7 @@ const CHECKS: Check[] = [
 ]
 
 async function measure(backend: SpawnedBackend, check: Check): Promise<number> {
+  if (check.warm) await WORKLOADS[check.workload](backend.api)
   const before = parseProm(await backend.api.metrics())
   const observed = (await WORKLOADS[check.workload](backend.api)) ?? []
   const after = parseProm(await backend.api.metrics())
