@@ -73,6 +73,12 @@ export type BudgetVerdict =
   | { kind: 'not-judged'; reason: 'never-seen'; targetKind: 'endpoint' | 'step' | 'check' | 'journey'; closest: string | null; gates: true }
   /** The target was seen but the rule's measure has no data (no response timed, no journey ended). */
   | { kind: 'not-judged'; reason: 'no-data'; gates: boolean }
+  /**
+   * Over a latency ceiling or under a throughput floor while the load generator saturated: its own
+   * delays are in the latency and it sent less than planned, so the failure may be the generator's.
+   * Still gates: a pass cannot be claimed either.
+   */
+  | { kind: 'not-judged'; reason: 'generator-saturated'; gates: true }
 
 export interface BudgetResult {
   /** `overall`, an endpoint name, `step:<name>`, `check:<label>`, `journeys` or `journey:<name>`. */

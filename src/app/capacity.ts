@@ -169,7 +169,7 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
     // Budgets the trial could not judge (an endpoint a short --duration never reaches) say nothing
     // about capacity: a smaller scale would not reach it either. Stop at once and say which.
     const gating = a.budgets.filter(gates)
-    if (gating.length > 0 && gating.every((b) => b.verdict.kind === 'not-judged')) {
+    if (gating.length > 0 && gating.every((b) => b.verdict.kind === 'not-judged' && b.verdict.reason !== 'generator-saturated')) {
       const targets = [...new Set(gating.map((b) => `'${b.target}'`))].join(', ')
       throw new UserError('LMSLOAD_USAGE', `capacity search: ${req.durationMs !== undefined ? `with --duration ${Math.round(req.durationMs / 1000)}s ` : ''}the trial never exercised ${targets}, so ${gating.length === 1 ? 'its budget' : 'their budgets'} cannot be judged at any scale; run longer (--duration) or leave ${gating.length === 1 ? 'it' : 'them'} out (trial in ${dir})`)
     }

@@ -28,6 +28,9 @@ export function budgetDetail(b: BudgetResult): string {
       if (v.reason === 'never-seen') {
         return `not judged: ${NEVER_SEEN[v.targetKind]}${v.closest ? ` (did you mean '${v.closest}'?)` : ''}; ${b.source === 'default' ? 'ignored' : 'this fails the gate'}`
       }
+      if (v.reason === 'generator-saturated') {
+        return `not judged: measured ${measured(b.measured, b.unit)} while the load generator saturated (its own delays are in it; give it more cores or workers); this fails the gate`
+      }
       return `not judged: ${b.metric === 'failed' ? 'no journey ended' : b.unit === 'ms' ? 'no response was timed' : 'nothing was measured'}${v.gates ? '; this fails the gate' : ''}`
   }
 }

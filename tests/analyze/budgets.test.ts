@@ -128,6 +128,23 @@ describe('budget evaluation', () => {
     expect(a.verdict.passed).toBe(true)
   })
 
+  it('does not judge a broken latency ceiling measured while the generator saturated, and still gates on it', () => {
+    const { run, histograms } = syntheticRun({
+      seconds: 10, budgets: { overall: ['p95 < 10ms', 'p95 < 1s', 'errors < 5%'] },
+      endpoints: [{ name: 'GET /api/courses/:id', count: () => 100, latencies: (_t, n) => spread(n, 1, 100), errors: () => ({ http: 2 }) }],
+    })
+    run.events.push({ t: 3, type: 'generator-saturated' })
+    const a = analyzeRun(run, histograms, { generatedAt: 'now' })
+    a.verdict.sentence = verdictSentence(a)
+    const [tight, loose, errors] = a.budgets.filter((b) => b.source === 'scenario')
+    expect(tight!.verdict).toEqual({ kind: 'not-judged', reason: 'generator-saturated', gates: true })
+    // A pass stays a pass (the true latency is lower still), and an error budget is the target's.
+    expect(loose!.verdict).toEqual({ kind: 'passed' })
+    expect(errors!.verdict).toEqual({ kind: 'passed' })
+    expect(a.verdict.passed).toBe(false)
+    expect(a.verdict.sentence).toMatch(/while the load generator saturated/)
+  })
+
   it('marks an interrupted run incomplete and never calls it a pass', () => {
     const a = analyse({ overall: ['p95 < 1s'] }, { end: { reason: 'interrupted', detail: 'SIGINT' } })
     expect(a.trust.incomplete).toBe(true)

@@ -78,6 +78,7 @@ function holds(op: BudgetRule['op'], measured: number, limit: number): boolean {
  */
 function failureOf(rule: BudgetRule, measured: number, subject: Subject, inputs: BudgetInputs): BudgetVerdict {
   const floor = rule.op === '>' || rule.op === '>='
+  if (inputs.generatorSaturated && (rule.unit === 'ms' || rule.metric === 'rps')) return { kind: 'not-judged', reason: 'generator-saturated', gates: true }
   const offeredAll = inputs.model === 'open' && inputs.arrivals.dropped === 0 && inputs.arrivals.started >= inputs.arrivals.planned && !inputs.generatorSaturated
   if (rule.metric === 'rps' && floor && offeredAll && (subject.count === 0 || subject.errors / subject.count <= 0.01)) {
     return { kind: 'failed', cause: 'offered-load', offeredPerSec: measured }
