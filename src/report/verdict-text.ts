@@ -68,7 +68,7 @@ function budgetsClause(a: Analysis): string {
   const passed = a.budgets.filter((b) => b.verdict.kind === 'passed').length
   const idle = a.budgets.filter((b) => b.verdict.kind === 'not-judged' && !b.verdict.gates)
   const idleNote = idle.length ? ` (${idle.map((b) => `${b.source === 'default' ? 'the default journey budget' : `${b.target} ${b.rule}`}: ${budgetDetail(b).replace(/^not judged: /, '')}`).join('; ')})` : ''
-  if (failed.length === 0 && unjudged.length === 0) parts.push(passed === 0 ? `No budget could be judged${idleNote}` : `All ${count(passed)} budget${passed === 1 ? ' was' : 's were'} met${idle.length ? `, ${count(idle.length)} not judged${idleNote}` : ''}`)
+  if (failed.length === 0 && unjudged.length === 0) parts.push(passed === 0 ? `No budget could be judged${idleNote}` : `${passed === 1 ? 'The one budget judged was' : `All ${count(passed)} budgets were`} met${idle.length ? `, ${count(idle.length)} not judged${idleNote}` : ''}`)
   if (failed.length > 0) {
     const worst = [...failed].sort((x, y) => (x.margin ?? -Infinity) - (y.margin ?? -Infinity))[0]!
     parts.push(`${count(failed.length)} of ${count(a.budgets.length)} budgets failed (worst: ${worst.target} ${worst.rule}, ${budgetDetail(worst)})`)
@@ -106,7 +106,8 @@ export function bottleneckClause(a: Analysis): string {
 /** The verdict in one plain sentence: how the run ended, budgets, crashes, load, first bottleneck. */
 export function verdictSentence(a: Analysis): string {
   const parts = [endSentence(a.verdict.end), budgetsClause(a), journeysClause(a), loadClause(a), bottleneckClause(a)].filter((p): p is string => p !== undefined)
-  return `${parts.join('; ')}.`
+  // One sentence: only its first clause starts with a capital ("…; all 4 budgets were met; …").
+  return `${parts.map((p, i) => (i === 0 ? p : `${p.charAt(0).toLowerCase()}${p.slice(1)}`)).join('; ')}.`
 }
 
 /** The title line of summary.md and the report badge. */
