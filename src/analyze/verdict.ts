@@ -1,6 +1,7 @@
 import type { Analysis, BudgetResult, Finding, RunEnd, Verdict, VerdictBottleneck } from './analysis.ts'
 import { gates } from './budgets/evaluate.ts'
 import type { RecordedRun } from '../record/reader.ts'
+import { endReasonOfStatus } from '../record/run-json.ts'
 
 /** How the run ended: run.json's `end`, or (runs recorded before it existed) its status. */
 export function runEndOf(run: RecordedRun, seconds: number): RunEnd {
@@ -8,7 +9,7 @@ export function runEndOf(run: RecordedRun, seconds: number): RunEnd {
   const recorded = run.run.end
   if (recorded && run.run.status !== 'running') return { reason: recorded.reason, ...(recorded.detail ? { detail: recorded.detail } : {}), atSec: seconds, plannedSec }
   const status = run.run.status
-  const reason = status === 'running' ? 'killed' : status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed'
+  const reason = status === 'running' ? 'killed' : endReasonOfStatus(status)
   return { reason, ...(run.run.result?.failure ? { detail: run.run.result.failure } : {}), atSec: seconds, plannedSec }
 }
 

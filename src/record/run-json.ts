@@ -12,6 +12,11 @@ export type RunStatus = 'running' | 'completed' | 'aborted' | 'failed'
 export type EndReason = 'completed' | 'interrupted' | 'stopped-by-budget' | 'failed'
 export const END_REASONS: readonly EndReason[] = ['completed', 'interrupted', 'stopped-by-budget', 'failed']
 
+/** The end a finished status implies when nothing more precise is known (runs before `end`, imports). */
+export function endReasonOfStatus(status: Exclude<RunStatus, 'running'>): EndReason {
+  return status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed'
+}
+
 export interface RunJson {
   schema: typeof RUN_SCHEMA
   id: string

@@ -4,7 +4,7 @@ import { HistogramLogWriter } from 'hdr-histogram-js'
 import { UserError } from '../core/errors.ts'
 import type { Histogram } from '../metrics/histogram.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
-import type { EndReason, RunJson, RunStatus } from './run-json.ts'
+import { endReasonOfStatus, type EndReason, type RunJson, type RunStatus } from './run-json.ts'
 import type { ResourceSample } from './samplers/index.ts'
 
 export const FILES = {
@@ -211,7 +211,7 @@ export class RunDirWriter implements EngineSink {
   /** Marks the run's end in run.json (atomically) and closes the files. */
   finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number }; end?: { reason: EndReason; detail?: string } }): RunJson {
     this.run.status = status
-    this.run.end = result.end ?? { reason: status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed', ...(result.failure ? { detail: result.failure } : {}) }
+    this.run.end = result.end ?? { reason: endReasonOfStatus(status === 'running' ? 'failed' : status), ...(result.failure ? { detail: result.failure } : {}) }
     // Imports learn the plan (learners, length) only at the end of their input.
     if (result.plan) this.run.plan = { ...this.run.plan, ...result.plan }
     this.run.endedAt = new Date().toISOString()

@@ -13,6 +13,15 @@ export function budgetStatus(b: BudgetResult): 'pass' | 'FAIL' | 'NOT JUDGED' {
 
 const NEVER_SEEN = { endpoint: 'the run never called this endpoint', step: 'the run never ran this step', check: 'the run never made this check', journey: 'the run never started this journey' } as const
 
+/** Why a budget was not judged, in a few words (no prefix, no gate note): the clause every writer composes. */
+function notJudgedReason(b: BudgetResult): string {
+  const v = b.verdict
+  if (v.kind !== 'not-judged') return ''
+  if (v.reason === 'never-seen') return `${NEVER_SEEN[v.targetKind]}${v.closest ? ` (did you mean '${v.closest}'?)` : ''}`
+  if (v.reason === 'generator-saturated') return `measured ${measured(b.measured, b.unit)} while the load generator saturated (its own delays are in it; give it more cores or workers)`
+  return b.metric === 'failed' ? 'no journey ended' : b.unit === 'ms' ? 'no response was timed' : 'nothing was measured'
+}
+
 /** What was measured against a budget, or why it was not judged, in a few words. */
 export function budgetDetail(b: BudgetResult): string {
   const v = b.verdict
@@ -25,13 +34,7 @@ export function budgetDetail(b: BudgetResult): string {
       }
       return `measured ${measured(b.measured, b.unit)}`
     default:
-      if (v.reason === 'never-seen') {
-        return `not judged: ${NEVER_SEEN[v.targetKind]}${v.closest ? ` (did you mean '${v.closest}'?)` : ''}; ${b.source === 'default' ? 'ignored' : 'this fails the gate'}`
-      }
-      if (v.reason === 'generator-saturated') {
-        return `not judged: measured ${measured(b.measured, b.unit)} while the load generator saturated (its own delays are in it; give it more cores or workers); this fails the gate`
-      }
-      return `not judged: ${b.metric === 'failed' ? 'no journey ended' : b.unit === 'ms' ? 'no response was timed' : 'nothing was measured'}${v.gates ? '; this fails the gate' : ''}`
+      return `not judged: ${notJudgedReason(b)}${v.gates ? '; this fails the gate' : ''}`
   }
 }
 
@@ -67,7 +70,7 @@ function budgetsClause(a: Analysis): string {
   const parts: string[] = []
   const passed = a.budgets.filter((b) => b.verdict.kind === 'passed').length
   const idle = a.budgets.filter((b) => b.verdict.kind === 'not-judged' && !b.verdict.gates)
-  const idleNote = idle.length ? ` (${idle.map((b) => `${b.source === 'default' ? 'the default journey budget' : `${b.target} ${b.rule}`}: ${budgetDetail(b).replace(/^not judged: /, '')}`).join('; ')})` : ''
+  const idleNote = idle.length ? ` (${idle.map((b) => `${b.source === 'default' ? 'the default journey budget' : `${b.target} ${b.rule}`}: ${notJudgedReason(b)}`).join('; ')})` : ''
   if (failed.length === 0 && unjudged.length === 0) parts.push(passed === 0 ? `No budget could be judged${idleNote}` : `${passed === 1 ? 'The one budget judged was' : `All ${count(passed)} budgets were`} met${idle.length ? `, ${count(idle.length)} not judged${idleNote}` : ''}`)
   if (failed.length > 0) {
     const worst = [...failed].sort((x, y) => (x.margin ?? -Infinity) - (y.margin ?? -Infinity))[0]!
@@ -75,7 +78,7 @@ function budgetsClause(a: Analysis): string {
   }
   if (unjudged.length > 0) {
     const names = [...new Set(unjudged.map((b) => `'${b.target}'`))].join(', ')
-    parts.push(`${plural(unjudged.length, 'budget')} could not be judged (${names}: ${budgetDetail(unjudged[0]!).replace(/^not judged: /, '').replace(/; this fails the gate$/, '')}), which fails the gate`)
+    parts.push(`${plural(unjudged.length, 'budget')} could not be judged (${names}: ${notJudgedReason(unjudged[0]!)}), which fails the gate`)
   }
   return parts.join('; ')
 }
