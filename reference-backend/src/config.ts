@@ -1,9 +1,9 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ProfileName } from './profiles.ts'
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.lmsload', 'backend')
+// Under the current directory, never beside the code: an installed copy lives in node_modules,
+// which nothing may write to.
+export const DEFAULT_DATA_DIR = path.join('.lmsload', 'backend')
 
 export interface BackendConfig {
   host: string

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster'
+import path from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import client from 'prom-client'
@@ -151,7 +152,8 @@ export async function runClusterWorker(): Promise<void> {
 /** Starts N workers behind one port (node:cluster round-robin), as LMS operators scale out. */
 export async function runClusterPrimary(config: BackendConfig, onReady: (url: string) => void): Promise<() => Promise<void>> {
   const aggregator = new client.AggregatorRegistry()
-  cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.ts', import.meta.url)), args: [] })
+  // Compiled (an installed package) the sibling is .js: the extension follows this file's own.
+  cluster.setupPrimary({ exec: fileURLToPath(new URL(`./cluster-worker${path.extname(import.meta.url)}`, import.meta.url)), args: [] })
   let stopping = false
   let listening = 0
   const fork = () => cluster.fork({ [CONFIG_ENV]: JSON.stringify(config) })

@@ -1,13 +1,15 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { UserError } from '../core/errors.ts'
+import { packageModule } from '../core/install.ts'
 
-const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
-export const PROJECT_ROOT = path.resolve(path.dirname(BACKEND_CLI), '..', '..')
-/** The bundled backend `run` starts keeps its data apart from `lmsload backend start`'s. */
-export const RUN_BACKEND_DATA_DIR = path.join(PROJECT_ROOT, '.lmsload', 'run-backend')
+export const BACKEND_CLI = packageModule('reference-backend/src/cli.ts')
+/**
+ * The bundled backend `run` starts keeps its data apart from `lmsload backend start`'s, under the
+ * current directory like every output (an installed lmsload never writes into node_modules).
+ */
+export const RUN_BACKEND_DATA_DIR = path.join('.lmsload', 'run-backend')
 
 export interface BundledBackend {
   url: string
@@ -77,7 +79,7 @@ const run = promisify(execFile)
 export async function startBundledBackend(options: BundledBackendOptions = {}): Promise<BundledBackend> {
   const profile = options.profile ?? 'healthy'
   const workers = options.workers ?? 1
-  const dataDir = options.dataDir ?? RUN_BACKEND_DATA_DIR
+  const dataDir = path.resolve(options.dataDir ?? RUN_BACKEND_DATA_DIR)
   const timeoutMs = options.startTimeoutMs ?? 180_000
   const args = (port: number) => [BACKEND_CLI, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', profile, '--workers', String(workers)]
   let current = await startProcess(args(0), timeoutMs)

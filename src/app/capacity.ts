@@ -12,6 +12,7 @@ import { importScenario } from '../engine/load-scenario.ts'
 import { peakRate, shapeLoad } from '../scenario/shape.ts'
 import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 import { analyzeDir, writeAnalysis } from './analyze.ts'
+import { resolveScenario } from './scenarios.ts'
 import { runScenario, StopByBudget, type RunHooks, type RunRequest } from './run.ts'
 
 const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString())
@@ -91,7 +92,7 @@ class SloWatch implements EngineSink {
 /** Ladder mode: steady steps of the scenario's journey mix until the SLO breaks; per step, the USL and the knee. */
 export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promise<LadderOutcome> {
   const slo = parseSlo(req.slo)
-  const scenario = await importScenario(req.scenarioFile)
+  const scenario = await importScenario(resolveScenario(req.scenarioFile))
   if (!scenario.arrival) throw new UserError('LMSLOAD_USAGE', `capacity ladder: scenario '${scenario.name}' uses a closed model; a ladder needs an open model (arrival.*)`)
   const peak = peakRate(shapeLoad(scenario, {}).arrival!)
   const to = req.to ?? Math.max(2, Math.ceil(peak * 2))
@@ -151,7 +152,7 @@ export interface SearchOutcome {
  */
 export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promise<SearchOutcome> {
   const slo = parseSlo(req.slo)
-  const scenario = await importScenario(req.scenarioFile)
+  const scenario = await importScenario(resolveScenario(req.scenarioFile))
   const learners = shapeLoad(scenario, req.durationMs !== undefined ? { durationMs: req.durationMs } : {}).learners
   mkdirSync(req.out, { recursive: true })
   let n = 0

@@ -9,6 +9,7 @@ import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../me
 import { DRILL_SCHEMA, type DrillJson, type DrillMoment, type DrillWrites } from '../record/drill-json.ts'
 import { FILES } from '../record/writer.ts'
 import type { BundledBackend } from './bundled-backend.ts'
+import { resolveScenario } from './scenarios.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad } from '../scenario/shape.ts'
 import { runScenario, type RunHooks, type RunOutcome, type RunRequest } from './run.ts'
@@ -197,7 +198,7 @@ function parseVerifierOutput(stdout: string): { checked: number; lost: DrillWrit
 export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks): Promise<DrillOutcome> {
   validateDrill(plan, req.target !== undefined)
   // A kill time outside the planned run is refused before a backend starts or any load is sent.
-  killAtMs(plan.killAt, shapeLoad(await importScenario(req.scenarioFile), req.shape ?? {}).durationMs)
+  killAtMs(plan.killAt, shapeLoad(await importScenario(resolveScenario(req.scenarioFile)), req.shape ?? {}).durationMs)
   const notice = hooks.onNotice ?? (() => {})
   const downForMs = plan.downFor === undefined ? 1000 : parseDurationMs(plan.downFor, '--down-for')
   const recoveryTimeoutMs = plan.recoveryTimeout === undefined ? 120_000 : parseDurationMs(plan.recoveryTimeout, '--recovery-timeout')

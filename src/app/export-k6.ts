@@ -3,7 +3,8 @@ import { UserError } from '../core/errors.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { exportK6, type K6ExportResult } from '../integrations/k6/export.ts'
 import type { LoadShape } from '../scenario/shape.ts'
-import { PROJECT_ROOT } from './bundled-backend.ts'
+import { defaultOutputDir } from './outputs.ts'
+import { resolveScenario } from './scenarios.ts'
 import { parseTarget } from './target.ts'
 
 export interface ExportK6Request {
@@ -21,7 +22,7 @@ export const DEFAULT_K6_TARGET = 'http://127.0.0.1:8080'
 
 /** `lmsload export k6`: the scenario as one k6 script, a k6-operator TestRun and a guide. */
 export async function exportScenarioToK6(req: ExportK6Request): Promise<K6ExportResult> {
-  const scenarioFile = path.resolve(req.scenarioFile)
+  const scenarioFile = path.resolve(resolveScenario(req.scenarioFile))
   const scenario = await importScenario(scenarioFile)
   const target = req.target ?? DEFAULT_K6_TARGET
   // k6 runs elsewhere (a cluster): any host is allowed; the URL must still be well-formed.
@@ -36,7 +37,7 @@ export async function exportScenarioToK6(req: ExportK6Request): Promise<K6Export
     shape: req.shape ?? {},
     seed: req.seed ?? 1,
     target,
-    outDir: path.resolve(req.outDir ?? path.join(PROJECT_ROOT, 'reports', 'k6', scenario.name)),
+    outDir: req.outDir === undefined ? defaultOutputDir('k6', scenario.name) : path.resolve(req.outDir),
     parallelism,
     typecheck: req.typecheck,
   })

@@ -7,7 +7,7 @@ import { openImportRun } from '../integrations/import/seconds.ts'
 import { compareJmeterStatistics, compareK6Summary, type SummaryLine } from '../integrations/import/summary.ts'
 import { runId } from '../record/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
-import { PROJECT_ROOT } from './bundled-backend.ts'
+import { defaultRunDir } from './outputs.ts'
 
 export interface ImportRequest {
   tool: 'k6' | 'jmeter'
@@ -30,7 +30,7 @@ export interface ImportOutcome {
 }
 
 function defaultDir(name: string): string {
-  return path.join(PROJECT_ROOT, 'reports', 'runs', runId(name))
+  return defaultRunDir(runId(name))
 }
 
 /**

@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.ts'
 import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
 import { runId } from '../record/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
-import { PROJECT_ROOT } from './bundled-backend.ts'
+import { defaultRunDir } from './outputs.ts'
 import { parseTarget } from './target.ts'
 
 export interface ProbeRunRequest {
@@ -39,7 +39,7 @@ export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
   if (!METHODS.includes(method)) throw new UserError('LMSLOAD_USAGE', `--method: expected one of ${METHODS.join(', ')}, got '${req.method}'`)
   const name = req.name ?? 'probe'
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
-  const dir = path.resolve(req.out ?? path.join(PROJECT_ROOT, 'reports', 'runs', runId(name)))
+  const dir = req.out === undefined ? defaultRunDir(runId(name)) : path.resolve(req.out)
   const existed = existsSync(dir)
   try {
     const outcome = await probe({

@@ -5,7 +5,7 @@ import { ANALYSIS_SCHEMA, type Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
 import { UserError } from '../core/errors.ts'
 import { COMPARISON_REPORTS, RUN_REPORTS, markdownSummary, type ReportAssets } from '../report/index.ts'
-import { PROJECT_ROOT } from './bundled-backend.ts'
+import { lmsloadVersion } from './outputs.ts'
 
 let cached: ReportAssets | undefined
 
@@ -20,7 +20,7 @@ export function reportAssets(): ReportAssets {
   const vega = bundle('vega', 'vega.min.js')
   const vegaLite = bundle('vega-lite', 'vega-lite.min.js')
   const vegaEmbed = bundle('vega-embed', 'vega-embed.min.js')
-  const lmsload = String(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version)
+  const lmsload = lmsloadVersion()
   cached = { vega: vega.code, vegaLite: vegaLite.code, vegaEmbed: vegaEmbed.code, versions: { vega: vega.version, vegaLite: vegaLite.version, vegaEmbed: vegaEmbed.version, lmsload } }
   return cached
 }

@@ -17,8 +17,10 @@ import type { Sampler } from '../record/samplers/index.ts'
 import { RunDirWriter } from '../record/writer.ts'
 import type { Scenario, SetupContext } from '../scenario/types.ts'
 
-export { SIZES, isSizeName, type SizeName } from '../scenario/sizes.ts'
-import { PROJECT_ROOT, startBundledBackend, type BundledBackend } from './bundled-backend.ts'
+export { SIZES, isSizeName, type SizeName } from './sizes.ts'
+import { startBundledBackend, type BundledBackend } from './bundled-backend.ts'
+import { defaultRunDir, lmsloadVersion } from './outputs.ts'
+import { resolveScenario } from './scenarios.ts'
 import { ProgressSink, type Progress } from './progress.ts'
 import { ResourceRecorder } from './resources.ts'
 import { analyzeDir, loadBudgetFile } from './analyze.ts'
@@ -91,7 +93,6 @@ export interface RunOutcome {
   reports: WrittenReports
 }
 
-const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
 
 function setupContext(target: string, seed: number, plannedLearners: number): SetupContext {
@@ -156,7 +157,7 @@ function runJson(id: string, scenario: Scenario, file: string, target: { url: st
       gracefulStopMs: config.gracefulStopMs, spacing: config.spacing, scrape, pids,
     },
     environment: {
-      lmsloadVersion: VERSION, node: process.version, platform: process.platform, arch: process.arch, cpus: cpu.length,
+      lmsloadVersion: lmsloadVersion(), node: process.version, platform: process.platform, arch: process.arch, cpus: cpu.length,
       cpuModel: cpu[0]?.model ?? 'unknown', totalMemBytes: totalmem(), hostname: hostname(),
     },
     plan: { learners: load.learners, durationMs: load.durationMs },
@@ -168,7 +169,8 @@ function runJson(id: string, scenario: Scenario, file: string, target: { url: st
 
 /** `lmsload run`: load the scenario, find or start the target, drive the load, record everything. */
 export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
-  const scenario = await importScenario(req.scenarioFile)
+  const scenarioFile = path.resolve(resolveScenario(req.scenarioFile))
+  const scenario = await importScenario(scenarioFile)
   // A malformed budget file fails before any load is sent.
   if (req.budgetFile) loadBudgetFile(req.budgetFile)
   const notice = hooks.onNotice ?? (() => {})
@@ -196,7 +198,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       }
     }
     const config: EngineConfig = {
-      scenarioFile: path.resolve(req.scenarioFile),
+      scenarioFile,
       target: target.href,
       seed,
       shape,
@@ -209,7 +211,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       setupData,
     }
     const id = runId(scenario.name)
-    const dir = path.resolve(req.out ?? path.join('reports', 'runs', id))
+    const dir = req.out === undefined ? defaultRunDir(id) : path.resolve(req.out)
     const scrape = [...(req.scrape ?? [])]
     const pids = [...(req.pids ?? [])]
     const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids))

@@ -1,23 +1,13 @@
 #!/usr/bin/env node
 // The `lmsload` command. The only place that reads process.env, prints, or exits.
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import yargs from 'yargs'
+import yargs, { type Argv } from 'yargs'
 import { hideBin } from 'yargs/helpers'
+import { BACKEND_CLI } from '../app/bundled-backend.ts'
 import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
-import { analyzeCommand, executeAnalyze } from './commands/analyze.ts'
-import { capacityCommand, executeCapacity } from './commands/capacity.ts'
-import { compareCommand, executeCompare } from './commands/compare.ts'
-import { demoCommand, executeDemo } from './commands/demo.ts'
-import { drillCommand, executeDrill } from './commands/drill.ts'
-import { executeExport, exportCommand } from './commands/export.ts'
-import { executeImport, importCommand } from './commands/import.ts'
-import { executeProbe, probeCommand } from './commands/probe.ts'
-import { executeRecord, recordCommand } from './commands/record.ts'
-import { executeReport, reportCommand } from './commands/report.ts'
-import { executeRun, runCommand } from './commands/run.ts'
-
-const BACKEND_CLI = fileURLToPath(new URL('../../reference-backend/src/cli.ts', import.meta.url))
+import type { CliContext } from './command.ts'
+import { usageMessage } from './did-you-mean.ts'
+import { COMMANDS } from './registry.ts'
 
 /**
  * `lmsload backend …` runs the reference backend in its own process: the toolkit and the backend
@@ -35,12 +25,20 @@ function runBackend(args: string[]): Promise<number> {
 }
 
 /** Options (and aliases) that take several values. */
-const LIST_OPTIONS = new Set(['_', 'scrape', 'pid', 'header', 'H', 'files'])
+const LIST_OPTIONS = new Set(['_', 'scrape', 'pid', 'header', 'H', 'files', 'scenarios'])
+
+/** The command a command line names: its first word that is not a flag (completion passes flags first). */
+function commandOf(argv: string[]) {
+  const word = argv.find((a) => !a.startsWith('-'))
+  return COMMANDS.find((c) => c.name === word)
+}
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backend') return runBackend(argv.slice(1))
-  let exitCode: number = EXIT.ok
-  const parser = recordCommand(probeCommand(importCommand(exportCommand(drillCommand(reportCommand(demoCommand(compareCommand(capacityCommand(analyzeCommand(runCommand(yargs(argv)
+  const chosen = commandOf(argv)
+  // Only the named command's module is loaded; the others are a name and a line for --help.
+  const module = chosen ? (await chosen.load()).default : undefined
+  let parser: Argv = yargs(argv)
     .scriptName('lmsload')
     // A repeated option is a list only where the option is one (--scrape, --pid, --header, the
     // files of import); anywhere else the last value wins (`--out a --out b` is b). yargs' own
@@ -50,30 +48,40 @@ export async function main(argv: string[]): Promise<number> {
       for (const [key, value] of Object.entries(args)) if (Array.isArray(value) && !LIST_OPTIONS.has(key)) args[key] = value[value.length - 1]
     }, true)
     .usage('$0 <command> [options]\n\nLoad testing and capacity planning for e-learning backends.')
-    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)'))))))))))))
+  for (const entry of COMMANDS) {
+    if (entry === chosen && module) {
+      parser = parser.command(entry.usage, entry.describe, (y) => {
+        let built = module.options(y)
+        for (const [example, description] of module.examples) built = built.example(example, description)
+        return built
+      })
+    } else {
+      parser = parser.command(entry.usage, entry.describe)
+    }
+  }
+  parser = parser
+    .command('backend', 'seed, start, back up or restore the bundled reference LMS (see: lmsload backend --help)')
+    .completion('completion', 'print a bash/zsh completion script: lmsload completion >> ~/.bashrc')
+    .example('$0 init', 'a starter kit in your repository: example scenario, budgets, CI workflow')
+    .example('$0 run smoke', 'a ready scenario against the bundled reference LMS')
+    .example('$0 run lmsload/scenarios/example.ts --target http://127.0.0.1:8080', 'your scenario against your LMS')
     .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
     .strict()
     .help()
     .version()
     .fail((message, error) => {
-      throw error ?? new UserError('LMSLOAD_USAGE', message)
+      if (error) throw error
+      throw new UserError('LMSLOAD_USAGE', usageMessage(message, parser, argv, [...COMMANDS.map((c) => c.name), 'backend', 'completion']))
     })
   const parsed = await parser.parseAsync()
-  // The CI step summary (GitHub Actions) is the only environment variable the commands use.
-  const env = { stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined }
-  const exit = (code: number) => process.exit(code)
-  if (parsed._[0] === 'run') exitCode = await executeRun(parsed as never, exit, env)
-  else if (parsed._[0] === 'drill') exitCode = await executeDrill(parsed as never, exit, env)
-  else if (parsed._[0] === 'demo') exitCode = await executeDemo(parsed as never, exit, env)
-  else if (parsed._[0] === 'analyze') exitCode = executeAnalyze(parsed as never, env)
-  else if (parsed._[0] === 'report') exitCode = executeReport(parsed as never, env)
-  else if (parsed._[0] === 'capacity') exitCode = await executeCapacity(parsed as never)
-  else if (parsed._[0] === 'compare') exitCode = executeCompare(parsed as never, env)
-  else if (parsed._[0] === 'export') exitCode = await executeExport(parsed as never)
-  else if (parsed._[0] === 'import') exitCode = await executeImport(parsed as never)
-  else if (parsed._[0] === 'probe') exitCode = await executeProbe(parsed as never)
-  else if (parsed._[0] === 'record') exitCode = executeRecord(parsed as never)
-  return exitCode
+  if (!module || parsed._[0] !== chosen?.name) return EXIT.ok
+  const ctx: CliContext = {
+    // The CI step summary (GitHub Actions) is the only environment variable the commands use.
+    stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+    exit: (code) => process.exit(code),
+  }
+  return module.execute(parsed as never, ctx)
 }
 
 let pipesWatched = false

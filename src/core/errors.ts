@@ -24,6 +24,9 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_IMPORT: { exit: EXIT.usage, doc: 'A k6, JMeter or HAR file cannot be imported: unreadable, not that format, or malformed at the named line.' },
   LMSLOAD_COMPARE: { exit: EXIT.usage, doc: 'Two runs cannot be compared as given: different scenarios, loads, targets or backend profiles (pass --allow-different), or the same run twice.' },
   LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
+  LMSLOAD_CHECK: { exit: EXIT.usage, doc: 'A scenario does not type-check against lmsload\'s types, or its definition is invalid (lmsload check, run --check); the message names file:line.' },
+  LMSLOAD_INIT: { exit: EXIT.usage, doc: 'lmsload init would overwrite a file that exists (pass --force), or cannot write its starter kit.' },
+  LMSLOAD_MISSING_DEPENDENCY: { exit: EXIT.usage, doc: 'A command needs an optional package that is not installed (esbuild for export k6); the message says what to install.' },
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { systemClock } from '../core/clock.ts'
 import { UserError } from '../core/errors.ts'
+import { siblingModule } from '../core/install.ts'
 import { decodeHistogram, latencyHistogram, mergeEncoded, type Histogram } from '../metrics/histogram.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
@@ -157,7 +158,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
     let ready = 0
     for (let w = 0; w < config.workers; w++) {
       const init: WorkerInit = { config, worker: w }
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init })
+      const worker = new Worker(siblingModule('./worker.ts', import.meta.url), { workerData: init })
       workers.push(worker)
       worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {

@@ -3,10 +3,11 @@ import { registerHooks } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { UserError } from '../core/errors.ts'
+import { siblingModule } from '../core/install.ts'
 import { isScenario } from '../scenario/define.ts'
 import type { Scenario } from '../scenario/types.ts'
 
-const PACKAGE_ENTRY = new URL('../index.ts', import.meta.url).href
+const PACKAGE_ENTRY = siblingModule('../index.ts', import.meta.url).href
 let hooked = false
 
 /**

@@ -22,7 +22,10 @@ function expectOneLineError(result: { code: number | null; stderr: string }, pat
 
 describe('lmsload --help', () => {
   it.each([
-    [[], /lmsload <command>/],
+    [[], /lmsload <command>[\s\S]*lmsload init[\s\S]*lmsload completion/],
+    [['run'], /--backend-profile[\s\S]*Examples:[\s\S]*lmsload run smoke/],
+    [['init'], /--force[\s\S]*Examples:/],
+    [['check'], /Examples:[\s\S]*lmsload check/],
     [['backend'], /lmsload backend <command>/],
     [['backend', 'seed'], /--learners/],
     [['backend', 'start'], /--profile[\s\S]*Profiles:[\s\S]*cache-stampede/],
@@ -37,8 +40,12 @@ describe('lmsload --help', () => {
 
 describe.concurrent('bad command lines get one line and exit 1', () => {
   it.each([
-    [['bogus'], /^lmsload: Unknown argument: bogus$/],
-    [['bogus', '--frobnicate'], /^lmsload: Unknown arguments: frobnicate, bogus$/],
+    [['bogus'], /^lmsload: unknown command 'bogus' \(see --help for the commands\)$/],
+    [['bogus', '--frobnicate'], /^lmsload: unknown command 'bogus' \(see --help for the commands\)$/],
+    [['rnu', 'smoke'], /^lmsload: unknown command 'rnu' \(did you mean run\?\)$/],
+    [['run', 'smoke', '--scael', '2'], /^lmsload: unknown option --scael \(did you mean --scale\?\)$/],
+    [['compare', 'a', 'b', '--max-regresion', '5%'], /^lmsload: unknown option --max-regresion \(did you mean --max-regression\?\)$/],
+    [['analyze', 'a', 'b'], /^lmsload: unknown argument 'b' \(see --help\)$/],
     [[], /^lmsload: name a command/],
     [['backend'], /^lmsload backend: name a command/],
     [['backend', 'start', '--port', 'abc'], /^lmsload backend: --port: expected a whole number from 0 to 65535, got 'abc'$/],

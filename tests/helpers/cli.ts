@@ -7,7 +7,8 @@ export interface CliResult {
   stderr: string
 }
 
-export const LMSLOAD_BIN = fileURLToPath(new URL('../../bin/lmsload.js', import.meta.url))
+/** The CLI from its sources, as `npm run lmsload` runs it in the checkout (the bin runs dist/ only). */
+export const LMSLOAD_BIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
 
 /** Runs `lmsload …` as a real process (Node 24 from the project), collecting its output. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

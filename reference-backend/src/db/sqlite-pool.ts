@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { DbError, type Pool, type PooledConnection, type PoolStats, type RunResult } from './pool.ts'
 import { OP_ALL, OP_EXEC, OP_RUN, type SqliteWorkerInit } from './sqlite-worker.ts'
@@ -19,7 +20,7 @@ class SqliteConnection implements PooledConnection {
 
   constructor(pool: SqlitePool, init: SqliteWorkerInit) {
     this.pool = pool
-    this.worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), { workerData: init })
+    this.worker = new Worker(new URL(`./sqlite-worker${path.extname(import.meta.url)}`, import.meta.url), { workerData: init })
     this.worker.on('message', (msg: [number, number, unknown, number?]) => {
       const waiter = this.pending.get(msg[0])
       if (!waiter) return

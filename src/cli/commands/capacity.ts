@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { Argv } from 'yargs'
-import { capacityLadder, capacitySearch, fitCsv } from '../../app/capacity.ts'
 import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
+import type { CommandModule } from '../command.ts'
 import { ProgressPrinter } from '../progress.ts'
 
 interface CapacityArgs {
@@ -49,11 +49,8 @@ function share(flag: string, text: string | undefined): number | undefined {
 
 const fmt = (x: number, digits = 4) => (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(digits)).toString())
 
-export function capacityCommand(yargs: Argv) {
-  return yargs.command<CapacityArgs>(
-    'capacity <scenario>',
-    "how many learners fit under an SLO: 'capacity <scenario.ts> --slo p95<800ms' runs a ladder or a search; 'capacity fit --input data.csv' fits the USL",
-    (y) => y
+function options(y: Argv): Argv {
+  return y
       .positional('scenario', { type: 'string', describe: "scenario file, or 'fit' to fit the USL to a CSV of N,X" })
       .option('input', { type: 'string', describe: "with 'fit': CSV with a header row N,X (load, throughput)" })
       .option('format', { type: 'string', default: 'text', describe: 'text or json' })
@@ -76,12 +73,11 @@ export function capacityCommand(yargs: Argv) {
       .option('out', { type: 'string', describe: 'run directory (ladder) or directory of trials (search)' })
       .option('seed', { type: 'string', describe: 'random seed' })
       .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' }),
-    async () => {},
-  )
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
 }
 
-export async function executeCapacity(argv: CapacityArgs): Promise<number> {
+async function execute(argv: CapacityArgs): Promise<number> {
+  const { capacityLadder, capacitySearch, fitCsv } = await import('../../app/capacity.ts')
   if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
   if (argv.scenario === 'fit') {
     if (!argv.input) throw new UserError('LMSLOAD_USAGE', "capacity fit: --input data.csv is required (a header row N,X and at least 4 rows)")
@@ -158,3 +154,14 @@ export async function executeCapacity(argv: CapacityArgs): Promise<number> {
     process.off('SIGTERM', onSignal)
   }
 }
+
+const command: CommandModule<CapacityArgs> = {
+  options,
+  examples: [
+    ["$0 capacity exam-spike --slo 'p95<800ms' --current-peak 12 --growth 25%", 'steady steps up to twice the peak: how many learners arriving per second fit, and when growth runs out of room'],
+    ["$0 capacity exam-spike --slo 'p95<800ms' --mode search --duration 60s", 'the largest --scale of the whole scenario that keeps its budgets'],
+    ['$0 capacity fit --input measurements.csv', 'fit the Universal Scalability Law to your own N,X measurements'],
+  ],
+  execute: (argv) => execute(argv),
+}
+export default command

@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs'
-import { runDrill, validateDrill, type DrillPlan } from '../../app/drill.ts'
+import type { DrillPlan } from '../../app/drill.ts'
 import { UserError } from '../../core/index.ts'
-import { executeRun, runOptions, runRequestOf, type RunArgs } from './run.ts'
+import type { CliContext, CommandModule } from '../command.ts'
+import { runOptions, runRequestOf, type RunArgs } from '../options.ts'
+import { executeRun } from './run.ts'
 
 interface DrillArgs extends RunArgs {
   'kill-at': string
@@ -16,11 +18,8 @@ interface DrillArgs extends RunArgs {
   'recovery-timeout'?: string
 }
 
-export function drillCommand(yargs: Argv) {
-  return yargs.command<DrillArgs>(
-    'drill <scenario>',
-    'disaster-recovery drill: run a scenario, kill the target, restart (or restore) it, measure recovery time and lost writes',
-    (y) => runOptions(y)
+function options(y: Argv): Argv {
+  return runOptions(y)
       .option('kill-at', { type: 'string', default: '40%', describe: "when to kill the target: a share of the planned run ('40%') or a time from its start ('20s')" })
       .option('signal', { type: 'string', describe: 'signal for the bundled backend or --target-pid (default SIGKILL)' })
       .option('target-pid', { type: 'string', describe: 'with --target: the process to signal' })
@@ -30,14 +29,10 @@ export function drillCommand(yargs: Argv) {
       .option('restore-from', { type: 'string', describe: "bundled backend: restore before the restart, from 'pre-run' (a backup taken as the load starts) or a backup file" })
       .option('verify-command', { type: 'string', describe: 'with --target: checks the writes listed in $LMSLOAD_WRITES, prints {"checked": n, "lost": [...]} last' })
       .option('probe-path', { type: 'string', describe: 'path the recovery probe requests every 100 ms (default /healthz on the bundled backend, / otherwise)' })
-      .option('recovery-timeout', { type: 'string', describe: "give up waiting for the target after this long (default '120s')" })
-      .example('$0 drill scenarios/dr-drill.ts', 'kill -9 the bundled backend at 40 %, restart it, report RTO and lost answers')
-      .example('$0 drill scenarios/dr-drill.ts --restore-from pre-run', 'restore the backup taken at the start before restarting: the RPO shows what a restore loses') as never,
-    async () => {},
-  )
+      .option('recovery-timeout', { type: 'string', describe: "give up waiting for the target after this long (default '120s')" }) as unknown as Argv
 }
 
-export async function executeDrill(argv: DrillArgs, exit: (code: number) => void, env: { stepSummaryFile?: string } = {}): Promise<number> {
+async function execute(argv: DrillArgs, ctx: CliContext): Promise<number> {
   const pidText = argv['target-pid']
   if (pidText !== undefined && !/^[1-9]\d*$/.test(pidText)) throw new UserError('LMSLOAD_USAGE', `--target-pid: expected a process id, got '${pidText}'`)
   const plan: DrillPlan = {
@@ -53,6 +48,17 @@ export async function executeDrill(argv: DrillArgs, exit: (code: number) => void
     recoveryTimeout: argv['recovery-timeout'],
   }
   // Every mistake in the drill's own flags is reported before the scenario loads or a backend starts.
-  validateDrill(plan, runRequestOf(argv, env).target !== undefined)
-  return executeRun(argv, exit, env, (request, hooks) => runDrill(request, plan, hooks))
+  const { runDrill, validateDrill } = await import('../../app/drill.ts')
+  validateDrill(plan, runRequestOf(argv, ctx.stepSummaryFile).target !== undefined)
+  return executeRun(argv, ctx, (request, hooks) => runDrill(request, plan, hooks))
 }
+
+const command: CommandModule<DrillArgs> = {
+  options,
+  examples: [
+    ['$0 drill dr-drill', 'kill -9 the bundled backend at 40 %, restart it, report RTO and lost answers'],
+    ['$0 drill dr-drill --restore-from pre-run', 'restore the backup taken at the start before restarting: the RPO shows what a restore loses'],
+  ],
+  execute,
+}
+export default command

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs'
-import { exportScenarioToK6 } from '../../app/export-k6.ts'
 import { displayPath, UserError } from '../../core/index.ts'
-import { positiveNumber, shapeOf, shapeOptions } from './run.ts'
+import type { CommandModule } from '../command.ts'
+import { positiveNumber, shapeOf, shapeOptions } from '../options.ts'
 
 interface ExportArgs {
   tool: string
@@ -16,24 +16,20 @@ interface ExportArgs {
   typecheck: boolean
 }
 
-export function exportCommand(yargs: Argv) {
-  return yargs.command<ExportArgs>(
-    'export <tool> <scenario>',
-    'export a scenario to another engine: k6 (one script, a k6-operator TestRun for distributed runs, a guide)',
-    (y) => shapeOptions(y)
+function options(y: Argv): Argv {
+  return shapeOptions(y)
       .positional('tool', { type: 'string', describe: 'the engine to export to: k6' })
       .positional('scenario', { type: 'string', describe: 'scenario file (.ts)' })
       .option('out', { type: 'string', describe: 'output directory (default reports/k6/<scenario>)' })
       .option('parallelism', { type: 'string', describe: 'k6-operator runners sharing the load (default 1)' })
       .option('target', { type: 'string', describe: 'base URL the script sends to (default http://127.0.0.1:8080; k6 -e LMSLOAD_TARGET=… overrides it)' })
-      .option('typecheck', { type: 'boolean', default: true, describe: 'check the script against @types/k6 first (--no-typecheck skips it)' }),
-    async () => {},
-  )
+      .option('typecheck', { type: 'boolean', default: true, describe: 'check the script against @types/k6 first (--no-typecheck skips it)' })
 }
 
-export async function executeExport(argv: ExportArgs): Promise<number> {
+async function execute(argv: ExportArgs): Promise<number> {
   if (argv.tool !== 'k6') throw new UserError('LMSLOAD_USAGE', `export: unknown tool '${argv.tool}' (expected: k6)`)
   const { shape, seed } = shapeOf(argv)
+  const { exportScenarioToK6 } = await import('../../app/export-k6.ts')
   const result = await exportScenarioToK6({
     scenarioFile: argv.scenario,
     outDir: argv.out,
@@ -51,3 +47,13 @@ export async function executeExport(argv: ExportArgs): Promise<number> {
   )
   return 0
 }
+
+const command: CommandModule<ExportArgs> = {
+  options,
+  examples: [
+    ['$0 export k6 exam-spike --target https://lms.example.edu', 'one k6 script (type-checked against @types/k6), a k6-operator TestRun and a guide under ./reports/k6/'],
+    ['$0 export k6 lmsload/scenarios/example.ts --parallelism 4', 'split the load over four k6-operator runners'],
+  ],
+  execute: (argv) => execute(argv),
+}
+export default command

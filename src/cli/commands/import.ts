@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs'
-import { consoleSummary } from '../../app/report.ts'
-import { importResults } from '../../app/import.ts'
 import { displayPath, UserError } from '../../core/index.ts'
+import type { CommandModule } from '../command.ts'
 
 interface ImportArgs {
   tool: string
@@ -12,24 +11,21 @@ interface ImportArgs {
   budget?: string
 }
 
-export function importCommand(yargs: Argv) {
-  return yargs.command<ImportArgs>(
-    'import <tool> <files..>',
-    "import another tool's results as a run directory (k6 --out json files, one per runner; a JMeter CSV JTL) and analyse them like a local run",
-    (y) => y
+function options(y: Argv): Argv {
+  return y
       .positional('tool', { type: 'string', describe: 'k6 or jmeter' })
       .positional('files', { type: 'string', array: true, describe: 'k6: NDJSON files (.json or .json.gz), one per runner; jmeter: one .jtl (CSV)' })
       .option('summary', { type: 'string', describe: "the tool's own summary to check the import against (k6 --summary-export JSON; JMeter's statistics.json)" })
       .option('out', { type: 'string', describe: 'run directory to write (default reports/runs/<time>-<name>)' })
       .option('name', { type: 'string', describe: 'name of the imported run (default <tool>-import)' })
-      .option('budget', { type: 'string', describe: 'JSON budget file to evaluate against the imported run' }),
-    async () => {},
-  )
+      .option('budget', { type: 'string', describe: 'JSON budget file to evaluate against the imported run' })
 }
 
-export async function executeImport(argv: ImportArgs): Promise<number> {
+async function execute(argv: ImportArgs): Promise<number> {
   const files = argv.files
   if (argv.tool !== 'k6' && argv.tool !== 'jmeter') throw new UserError('LMSLOAD_USAGE', `import: unknown tool '${argv.tool}' (expected k6 or jmeter)`)
+  const { importResults } = await import('../../app/import.ts')
+  const { consoleSummary } = await import('../../app/report.ts')
   const outcome = await importResults({ tool: argv.tool, files, summary: argv.summary, out: argv.out, name: argv.name, budgetFile: argv.budget })
   const lines = [`imported ${outcome.requests} requests over ${outcome.seconds} s into ${displayPath(outcome.dir)}`, ...outcome.notes.map((n) => `  ${n}`)]
   if (outcome.comparison.length > 0) {
@@ -40,3 +36,13 @@ export async function executeImport(argv: ImportArgs): Promise<number> {
   process.stdout.write(`${lines.join('\n')}\n\n${consoleSummary(outcome.analysis.analysis)}\n\nreport: ${displayPath(outcome.analysis.reports!.html)}\n`)
   return outcome.analysis.exitCode
 }
+
+const command: CommandModule<ImportArgs> = {
+  options,
+  examples: [
+    ['$0 import k6 runner-0.json.gz runner-1.json.gz --summary summary.json', "k6 --out json files of every runner, checked against k6's own summary"],
+    ['$0 import jmeter results.jtl --budget lmsload/budgets.json', 'a JMeter CSV JTL, judged against your budgets'],
+  ],
+  execute: (argv) => execute(argv),
+}
+export default command

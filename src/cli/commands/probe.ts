@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs'
-import { runProbe } from '../../app/probe.ts'
-import { consoleSummary } from '../../app/report.ts'
 import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
-import { positiveNumber } from './run.ts'
+import type { CommandModule } from '../command.ts'
+import { positiveNumber } from '../options.ts'
 
 interface ProbeArgs {
   url: string
@@ -21,11 +20,8 @@ interface ProbeArgs {
   quiet: boolean
 }
 
-export function probeCommand(yargs: Argv) {
-  return yargs.command<ProbeArgs>(
-    'probe <url>',
-    'raw throughput and latency of one endpoint (autocannon), recorded as a run directory to analyse and compare like any run',
-    (y) => y
+function options(y: Argv): Argv {
+  return y
       .positional('url', { type: 'string', describe: 'the endpoint, e.g. http://127.0.0.1:8080/api/courses' })
       .option('connections', { alias: 'c', type: 'string', describe: 'concurrent connections (default 10)' })
       .option('duration', { alias: 'd', type: 'string', describe: "how long, e.g. '30s' (default 10s; whole seconds)" })
@@ -39,12 +35,10 @@ export function probeCommand(yargs: Argv) {
       .option('name', { type: 'string', describe: 'name of the run (default probe)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a URL that is not on loopback' })
       .option('budget', { type: 'string', describe: 'JSON budget file to evaluate against the probe' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no per-second progress' }),
-    async () => {},
-  )
+      .option('quiet', { type: 'boolean', default: false, describe: 'no per-second progress' })
 }
 
-export async function executeProbe(argv: ProbeArgs): Promise<number> {
+async function execute(argv: ProbeArgs): Promise<number> {
   const headers: Record<string, string> = {}
   for (const h of argv.header ?? []) {
     const colon = h.indexOf(':')
@@ -54,6 +48,8 @@ export async function executeProbe(argv: ProbeArgs): Promise<number> {
   const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
   if (durationMs !== undefined && durationMs < 1000) throw new UserError('LMSLOAD_USAGE', `--duration: at least 1s, got '${argv.duration}'`)
   const timeoutMs = argv.timeout === undefined ? undefined : parseDurationMs(argv.timeout, '--timeout')
+  const { runProbe } = await import('../../app/probe.ts')
+  const { consoleSummary } = await import('../../app/report.ts')
   const controller = new AbortController()
   const onSignal = () => controller.abort()
   process.once('SIGINT', onSignal)
@@ -78,3 +74,13 @@ export async function executeProbe(argv: ProbeArgs): Promise<number> {
     process.off('SIGTERM', onSignal)
   }
 }
+
+const command: CommandModule<ProbeArgs> = {
+  options,
+  examples: [
+    ['$0 probe http://127.0.0.1:8080/api/courses -c 32 -d 30s', 'as fast as answers come, 32 connections, 30 s'],
+    ["$0 probe http://127.0.0.1:8080/api/courses -R 2000 -H 'authorization: Bearer …'", 'a fixed rate with a header'],
+  ],
+  execute: (argv) => execute(argv),
+}
+export default command

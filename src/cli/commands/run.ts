@@ -1,129 +1,30 @@
-import path from 'node:path'
 import type { Argv } from 'yargs'
-import { isSizeName, runScenario, SIZES, type RunHooks, type RunOutcome, type RunRequest, type SizeName } from '../../app/run.ts'
-import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
+import type { RunHooks, RunOutcome, RunRequest } from '../../app/run.ts'
+import { displayPath, EXIT, UserError } from '../../core/index.ts'
+import type { CliContext, CommandModule } from '../command.ts'
+import { runOptions, runRequestOf, type RunArgs } from '../options.ts'
 import { ProgressPrinter } from '../progress.ts'
-import { consoleSummary } from '../../app/report.ts'
-
-export interface RunArgs {
-  scenario: string
-  target?: string
-  'allow-remote': boolean
-  scale?: string
-  size?: string
-  duration?: string
-  workers?: string
-  out?: string
-  scrape?: string[]
-  pid?: string[]
-  seed?: string
-  quiet: boolean
-  'max-learners'?: string
-  connections?: string
-  uniform: boolean
-  'backend-profile'?: string
-  'backend-workers'?: string
-  budget?: string
-}
-
-export function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UserError('LMSLOAD_USAGE', `--${flag}: expected ${integer ? 'a whole number' : 'a number'} above 0, got '${text}'`)
-  }
-  return value
-}
-
-/** How much load and which random draws: the options `run`, `drill` and `export` share. */
-export function shapeOptions<T>(y: Argv<T>) {
-  return y
-      .option('scale', { type: 'string', describe: 'multiply learner counts (0.05 for a 5 % run, 2 for 200 %)' })
-      .option('size', { type: 'string', describe: `learners as Moodle's test-plan sizes: ${Object.entries(SIZES).map(([k, v]) => `${k}=${v}`).join(', ')}` })
-      .option('duration', { type: 'string', describe: "run the traffic model over this length, e.g. '90s' (see docs/scenarios.md)" })
-      .option('seed', { type: 'string', describe: 'random seed of the arrival plan and learners (default 1)' })
-}
-
-/** --scale, --size, --duration and --seed, checked: every malformed value is a one-line error. */
-export function shapeOf(argv: { scale?: string; size?: string; duration?: string; seed?: string }): { shape: NonNullable<RunRequest['shape']>; seed: number | undefined } {
-  if (argv.size !== undefined && !isSizeName(argv.size)) {
-    throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
-  }
-  if (argv.seed !== undefined && !/^\d{1,10}$/.test(argv.seed)) throw new UserError('LMSLOAD_USAGE', `--seed: expected a whole number, got '${argv.seed}'`)
-  const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
-  if (durationMs !== undefined && durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
-  return {
-    shape: { scale: positiveNumber('scale', argv.scale, false), size: argv.size as SizeName | undefined, durationMs },
-    seed: argv.seed === undefined ? undefined : Number(argv.seed),
-  }
-}
-
-/** The options `run` and `drill` share: what to run, where, and how hard. */
-export function runOptions<T>(y: Argv<T>) {
-  return shapeOptions(y)
-      .positional('scenario', { type: 'string', describe: 'scenario file (.ts) whose default export is defineScenario(…)' })
-      .option('target', { type: 'string', describe: 'base URL of the LMS under test (default: start the bundled reference backend)' })
-      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target that is not on loopback' })
-      .option('workers', { type: 'string', describe: 'load worker threads (default: cores − 1 for a local target, all cores otherwise)' })
-      .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-<scenario>)' })
-      .option('scrape', { type: 'string', array: true, describe: 'Prometheus /metrics URL to sample every second (repeatable)' })
-      .option('pid', { type: 'string', array: true, describe: 'local process to sample from /proc every second (repeatable)' })
-      .option('max-learners', { type: 'string', describe: 'cap on concurrent learners; arrivals beyond it are dropped and counted' })
-      .option('connections', { type: 'string', describe: 'connections per target per worker (default 256)' })
-      .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
-      .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
-      .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
-      .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
-}
-
-export function runCommand(yargs: Argv) {
-  return yargs.command<RunArgs>('run <scenario>', 'run a scenario and record it to a run directory', (y) => runOptions(y) as never, async () => {})
-}
-
-/** The run request the shared options describe; every malformed value is a one-line error. */
-export function runRequestOf(argv: RunArgs, env: { stepSummaryFile?: string } = {}): RunRequest {
-  const { shape, seed } = shapeOf(argv)
-  const pids = (argv.pid ?? []).map((p) => positiveNumber('pid', p, true)!)
-  for (const url of argv.scrape ?? []) {
-    try {
-      new URL(url)
-    } catch {
-      throw new UserError('LMSLOAD_USAGE', `--scrape: expected a URL like http://127.0.0.1:9100/metrics, got '${url}'`)
-    }
-  }
-  const request: RunRequest = {
-    scenarioFile: argv.scenario,
-    target: argv.target,
-    allowRemote: argv['allow-remote'],
-    shape,
-    workers: positiveNumber('workers', argv.workers, true),
-    seed,
-    out: argv.out,
-    scrape: argv.scrape,
-    pids,
-    maxLearners: positiveNumber('max-learners', argv['max-learners'], true),
-    connections: positiveNumber('connections', argv.connections, true),
-    spacing: argv.uniform ? 'uniform' : 'poisson',
-    backendProfile: argv['backend-profile'],
-    backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
-    budgetFile: argv.budget,
-    stepSummaryFile: env.stepSummaryFile,
-  }
-  return request
-}
 
 type Runner = (request: RunRequest, hooks: RunHooks) => Promise<RunOutcome>
 
-export async function executeRun(argv: RunArgs, exit: (code: number) => void, env: { stepSummaryFile?: string } = {}, runner: Runner = runScenario): Promise<number> {
-  const request = runRequestOf(argv, env)
-
+/** Drives a run (or a drill) with live progress, Ctrl-C handling and the closing summary. */
+export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner): Promise<number> {
+  const request = runRequestOf(argv, ctx.stepSummaryFile)
+  if (argv.check) {
+    const { checkScenarios } = await import('../../app/check.ts')
+    const problems = await checkScenarios([request.scenarioFile])
+    if (problems.length > 0) {
+      throw new UserError('LMSLOAD_CHECK', `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more: lmsload check ${argv.scenario})` : ''}`)
+    }
+  }
+  const { runScenario } = await import('../../app/run.ts')
+  const { consoleSummary } = await import('../../app/report.ts')
   const printer = new ProgressPrinter(process.stderr)
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++
-    if (interrupts > 1) exit(EXIT.interrupted)
+    if (interrupts > 1) ctx.exit(EXIT.interrupted)
     printer.clear()
     process.stderr.write(`${signal}: stopping arrivals, letting in-flight requests finish (again to quit at once)…\n`)
     controller.abort(signal)
@@ -131,7 +32,7 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void, en
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const outcome = await runner(request, {
+    const outcome = await (runner ?? runScenario)(request, {
       signal: controller.signal,
       onProgress: argv.quiet ? undefined : (p) => printer.update(p),
       onNotice: (line) => {
@@ -154,3 +55,15 @@ export async function executeRun(argv: RunArgs, exit: (code: number) => void, en
     process.off('SIGTERM', onSignal)
   }
 }
+
+const command: CommandModule<RunArgs> = {
+  options: (y: Argv) => runOptions(y)
+    .option('check', { type: 'boolean', default: false, describe: 'type-check the scenario and validate its definition first (as lmsload check); refuse to run on an error' }) as unknown as Argv,
+  examples: [
+    ['$0 run smoke', 'a ready scenario by name against the bundled reference backend (started for you)'],
+    ['$0 run lmsload/scenarios/example.ts --target http://127.0.0.1:8080 --scale 0.1', 'your scenario against your LMS at a tenth of its learners'],
+    ['$0 run exam-spike --duration 60s --budget lmsload/budgets.json --check', 'type-check first, squeeze the timeline, gate on a budget file (exit 99)'],
+  ],
+  execute: (argv, ctx) => executeRun(argv, ctx),
+}
+export default command

@@ -1,0 +1,110 @@
+// Options several commands share (run, drill, demo, export, probe, capacity), checked in one place:
+// every malformed value is a one-line error naming the flag.
+import type { Argv } from 'yargs'
+import type { RunRequest } from '../app/run.ts'
+import { parseDurationMs, UserError } from '../core/index.ts'
+import { isSizeName, SIZES, type SizeName } from '../app/sizes.ts'
+
+export function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UserError('LMSLOAD_USAGE', `--${flag}: expected ${integer ? 'a whole number' : 'a number'} above 0, got '${text}'`)
+  }
+  return value
+}
+
+/** How much load and which random draws: the options `run`, `drill` and `export` share. */
+export function shapeOptions<T>(y: Argv<T>) {
+  return y
+      .option('scale', { type: 'string', describe: 'multiply learner counts (0.05 for a 5 % run, 2 for 200 %)' })
+      .option('size', { type: 'string', describe: `learners as Moodle's test-plan sizes: ${Object.entries(SIZES).map(([k, v]) => `${k}=${v}`).join(', ')}` })
+      .option('duration', { type: 'string', describe: "run the traffic model over this length, e.g. '90s' (see docs/scenarios.md)" })
+      .option('seed', { type: 'string', describe: 'random seed of the arrival plan and learners (default 1)' })
+}
+
+/** --scale, --size, --duration and --seed, checked: every malformed value is a one-line error. */
+export function shapeOf(argv: { scale?: string; size?: string; duration?: string; seed?: string }): { shape: NonNullable<RunRequest['shape']>; seed: number | undefined } {
+  if (argv.size !== undefined && !isSizeName(argv.size)) {
+    throw new UserError('LMSLOAD_USAGE', `--size: expected one of ${Object.keys(SIZES).join(', ')}, got '${argv.size}'`)
+  }
+  if (argv.seed !== undefined && !/^\d{1,10}$/.test(argv.seed)) throw new UserError('LMSLOAD_USAGE', `--seed: expected a whole number, got '${argv.seed}'`)
+  const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
+  if (durationMs !== undefined && durationMs <= 0) throw new UserError('LMSLOAD_USAGE', `--duration: must be longer than 0s, got '${argv.duration}'`)
+  return {
+    shape: { scale: positiveNumber('scale', argv.scale, false), size: argv.size as SizeName | undefined, durationMs },
+    seed: argv.seed === undefined ? undefined : Number(argv.seed),
+  }
+}
+
+export interface RunArgs {
+  scenario: string
+  target?: string
+  'allow-remote': boolean
+  scale?: string
+  size?: string
+  duration?: string
+  workers?: string
+  out?: string
+  scrape?: string[]
+  pid?: string[]
+  seed?: string
+  quiet: boolean
+  check?: boolean
+  'max-learners'?: string
+  connections?: string
+  uniform: boolean
+  'backend-profile'?: string
+  'backend-workers'?: string
+  budget?: string
+}
+
+/** The options `run` and `drill` share: what to run, where, and how hard. */
+export function runOptions<T>(y: Argv<T>) {
+  return shapeOptions(y)
+      .positional('scenario', { type: 'string', describe: 'scenario file (.ts or .js) whose default export is defineScenario(…), or a ready scenario by name (see lmsload scenarios)' })
+      .option('target', { type: 'string', describe: 'base URL of the LMS under test (default: start the bundled reference backend)' })
+      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target that is not on loopback' })
+      .option('workers', { type: 'string', describe: 'load worker threads (default: cores − 1 for a local target, all cores otherwise)' })
+      .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-<scenario>)' })
+      .option('scrape', { type: 'string', array: true, describe: 'Prometheus /metrics URL to sample every second (repeatable)' })
+      .option('pid', { type: 'string', array: true, describe: 'local process to sample from /proc every second (repeatable)' })
+      .option('max-learners', { type: 'string', describe: 'cap on concurrent learners; arrivals beyond it are dropped and counted' })
+      .option('connections', { type: 'string', describe: 'connections per target per worker (default 256)' })
+      .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
+      .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
+      .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
+      .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
+}
+
+/** The run request the shared options describe; every malformed value is a one-line error. */
+export function runRequestOf(argv: RunArgs, stepSummaryFile?: string): RunRequest {
+  const { shape, seed } = shapeOf(argv)
+  const pids = (argv.pid ?? []).map((p) => positiveNumber('pid', p, true)!)
+  for (const url of argv.scrape ?? []) {
+    try {
+      new URL(url)
+    } catch {
+      throw new UserError('LMSLOAD_USAGE', `--scrape: expected a URL like http://127.0.0.1:9100/metrics, got '${url}'`)
+    }
+  }
+  return {
+    scenarioFile: argv.scenario,
+    target: argv.target,
+    allowRemote: argv['allow-remote'],
+    shape,
+    workers: positiveNumber('workers', argv.workers, true),
+    seed,
+    out: argv.out,
+    scrape: argv.scrape,
+    pids,
+    maxLearners: positiveNumber('max-learners', argv['max-learners'], true),
+    connections: positiveNumber('connections', argv.connections, true),
+    spacing: argv.uniform ? 'uniform' : 'poisson',
+    backendProfile: argv['backend-profile'],
+    backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
+    budgetFile: argv.budget,
+    stepSummaryFile,
+  }
+}
