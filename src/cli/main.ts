@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import yargs, { type Argv } from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { BACKEND_CLI } from '../app/bundled-backend.ts'
+import { lmsloadVersion } from '../app/outputs.ts'
 import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
 import type { CliContext } from './command.ts'
 import { usageMessage } from './did-you-mean.ts'
@@ -69,7 +70,8 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .strict()
     .help()
-    .version()
+    // Our own package.json's version, not the one yargs finds near the user's working directory.
+    .version(lmsloadVersion())
     .fail((message, error) => {
       if (error) throw error
       throw new UserError('LMSLOAD_USAGE', usageMessage(message, parser, argv, [...COMMANDS.map((c) => c.name), 'backend', 'completion']))

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { registerHooks } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -49,6 +49,32 @@ function locationIn(error: Error, file: string): string | undefined {
   return undefined
 }
 
+/**
+ * "Cannot find package 'x' imported from /abs/file.ts" as the line a user can act on: which module,
+ * from which file:line (the importer may be a helper of the scenario), and how to get it.
+ */
+function missingModule(message: string): string | undefined {
+  const m = /^Cannot find (package|module) '([^']+)' imported from (.+)$/.exec(message)
+  if (!m) return undefined
+  const [, kind, resolved, importer] = m as unknown as [string, string, string, string]
+  const file = importer.startsWith('file://') ? fileURLToPath(importer) : importer
+  // Node names a missing relative import by its absolute path: show it as the file wrote it.
+  const specifier = path.isAbsolute(resolved) ? `./${path.relative(path.dirname(file), resolved)}`.replace(/^\.\/\.\.\//, '../') : resolved
+  let line: number | undefined
+  try {
+    const index = readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes(`'${specifier}'`) || text.includes(`"${specifier}"`))
+    if (index >= 0) line = index + 1
+  } catch {
+    line = undefined
+  }
+  const where = `${relative(file)}${line ? `:${line}` : ''}`
+  const bare = !specifier.startsWith('.') && !specifier.startsWith('/')
+  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!
+  return bare && kind === 'package'
+    ? `${where}: imports '${specifier}', which is not installed (npm i -D ${name})`
+    : `${where}: imports '${specifier}', which does not exist`
+}
+
 /** Imports a scenario file and returns its validated default export, or a one-line UserError. */
 export async function importScenario(file: string): Promise<Scenario> {
   const absolute = path.resolve(file)
@@ -72,7 +98,7 @@ export async function importScenario(file: string): Promise<Scenario> {
       const hint = e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' ? ' (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)' : ''
       throw new UserError('LMSLOAD_SCENARIO', `${at}: syntax error: ${firstLine}${hint}`)
     }
-    if (e.code === 'ERR_MODULE_NOT_FOUND') throw new UserError('LMSLOAD_SCENARIO', `${shown}: ${firstLine}`)
+    if (e.code === 'ERR_MODULE_NOT_FOUND') throw new UserError('LMSLOAD_SCENARIO', missingModule(firstLine) ?? `${shown}: ${firstLine}`)
     throw new UserError('LMSLOAD_SCENARIO', `${locationIn(e, absolute) ?? shown}: failed while loading: ${firstLine}`)
   }
   if (module.default === undefined) {

@@ -1,7 +1,7 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
 import pg from 'pg'
 import type { Connection, Dialect, RunResult } from './pool.ts'
-import { toDialect } from './sql.ts'
+import { toPostgres, toSqlite } from './sql.ts'
 import './pg-pool.ts' // installs pg's number parsers
 
 /** A single connection for start-up work (migrations, seeding, backup), outside the pool. */
@@ -24,11 +24,13 @@ export class DirectSqlite implements DirectConnection {
   }
 
   async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
-    return this.db.prepare(toDialect(sql, 'sqlite')).all(...(params as SQLInputValue[])) as R[]
+    const [text, values] = toSqlite(sql, params)
+    return this.db.prepare(text).all(...(values as SQLInputValue[])) as R[]
   }
 
   async run(sql: string, params: readonly unknown[]): Promise<RunResult> {
-    return { changes: Number(this.db.prepare(toDialect(sql, 'sqlite')).run(...(params as SQLInputValue[])).changes) }
+    const [text, values] = toSqlite(sql, params)
+    return { changes: Number(this.db.prepare(text).run(...(values as SQLInputValue[])).changes) }
   }
 
   async exec(sql: string): Promise<void> {
@@ -55,11 +57,11 @@ export class DirectPg implements DirectConnection {
   }
 
   async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
-    return (await this.client.query(toDialect(sql, 'postgres'), params as unknown[])).rows as R[]
+    return (await this.client.query(toPostgres(sql), params as unknown[])).rows as R[]
   }
 
   async run(sql: string, params: readonly unknown[]): Promise<RunResult> {
-    return { changes: (await this.client.query(toDialect(sql, 'postgres'), params as unknown[])).rowCount ?? 0 }
+    return { changes: (await this.client.query(toPostgres(sql), params as unknown[])).rowCount ?? 0 }
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { DbError, type Pool, type PooledConnection, type PoolStats, type RunResult } from './pool.ts'
-import { toDialect } from './sql.ts'
+import { toPostgres } from './sql.ts'
 
 // pg returns int8 (count(*), bigint ids, ms timestamps) and numeric (avg) as strings; every value
 // this schema stores fits a double, so parse them as numbers like SQLite does.
@@ -29,7 +29,7 @@ class PgConnection implements PooledConnection {
 
   async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
     try {
-      const result = await this.client.query(toDialect(sql, 'postgres'), params as unknown[])
+      const result = await this.client.query(toPostgres(sql), params as unknown[])
       return result.rows as R[]
     } catch (error) {
       throw mapError(error)
@@ -38,7 +38,7 @@ class PgConnection implements PooledConnection {
 
   async run(sql: string, params: readonly unknown[]): Promise<RunResult> {
     try {
-      const result = await this.client.query(toDialect(sql, 'postgres'), params as unknown[])
+      const result = await this.client.query(toPostgres(sql), params as unknown[])
       return { changes: result.rowCount ?? 0 }
     } catch (error) {
       throw mapError(error)

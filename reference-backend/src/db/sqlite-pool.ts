@@ -2,7 +2,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { DbError, type Pool, type PooledConnection, type PoolStats, type RunResult } from './pool.ts'
 import { OP_ALL, OP_EXEC, OP_RUN, type SqliteWorkerInit } from './sqlite-worker.ts'
-import { toDialect } from './sql.ts'
+import { toSqlite } from './sql.ts'
 
 interface Pending {
   resolve(value: unknown): void
@@ -46,7 +46,7 @@ class SqliteConnection implements PooledConnection {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, sentAt: performance.timeOrigin + performance.now() })
-      this.worker.postMessage([id, op, op === OP_EXEC ? sql : toDialect(sql, 'sqlite'), params])
+      this.worker.postMessage(op === OP_EXEC ? [id, op, sql, params] : [id, op, ...toSqlite(sql, params)])
     })
   }
 

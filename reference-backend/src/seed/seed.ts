@@ -53,7 +53,8 @@ class SqliteSink implements RowSink {
   add(table: TableName, row: unknown[]): void {
     let stmt = this.statements.get(table)
     if (!stmt) {
-      stmt = this.conn.db.prepare(insertSql(table, 1).replace(/\$(\d+)/g, '?$1'))
+      // One row per statement, values in column order: plain anonymous parameters (see db/sql.ts).
+      stmt = this.conn.db.prepare(insertSql(table, 1).replace(/\$(\d+)/g, '?'))
       this.statements.set(table, stmt)
     }
     stmt.run(...(row as SQLInputValue[]))

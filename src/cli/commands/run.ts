@@ -44,7 +44,7 @@ export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner
     const r = outcome.run.result!
     const share = r.arrivals.planned > 0 ? ` (${((100 * r.arrivals.started) / r.arrivals.planned).toFixed(1)} % of plan ${r.arrivals.planned.toLocaleString('en-US')})` : ''
     process.stdout.write(
-      `run ${outcome.status} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
+      `run ${outcome.status}${outcome.engine.failure ? ` (${outcome.engine.failure})` : ''} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
       `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
       `${r.generatorSaturated ? 'warning: the load generator saturated; latencies include its own delays\n' : ''}` +
       `run directory: ${displayPath(outcome.dir)}\n\n${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports.html)}\n`,
