@@ -1,5 +1,4 @@
-import { closest, distance } from 'fastest-levenshtein'
-import type { Argv } from 'yargs'
+import { closest, distance, type Argv } from './deps.ts'
 
 /** Close enough to be a typo: at most a third of the name's letters differ (and at least 2 may). */
 function nearEnough(typed: string, known: string): boolean {

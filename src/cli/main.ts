@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // The `lmsload` command. The only place that reads process.env, prints, or exits.
 import { spawn } from 'node:child_process'
-import yargs, { type Argv } from 'yargs'
-import { hideBin } from 'yargs/helpers'
 import { BACKEND_CLI } from '../app/bundled-backend.ts'
 import { lmsloadVersion } from '../app/outputs.ts'
 import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
 import type { CliContext } from './command.ts'
+import { hideBin, yargs, type Argv } from './deps.ts'
 import { usageMessage } from './did-you-mean.ts'
 import { COMMANDS } from './registry.ts'
 

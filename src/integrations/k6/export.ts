@@ -2,17 +2,22 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { builtinModules, createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import * as esbuild from 'esbuild'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type * as esbuild from 'esbuild'
 import ts from 'typescript'
 import YAML from 'yaml'
 import { UserError } from '../../core/errors.ts'
+import { PACKAGE_ROOT, RUNS_COMPILED } from '../../core/install.ts'
 import type { LoadShape } from '../../scenario/shape.ts'
 import type { Scenario } from '../../scenario/types.ts'
 import { K6_EXEC, k6Options, type K6Options } from './options.ts'
 
-const RUNTIME_DIR = fileURLToPath(new URL('./runtime/', import.meta.url))
-const SOURCE_DIR = fileURLToPath(new URL('../../', import.meta.url))
+// The k6 runtime is bundled into each script by esbuild: its TypeScript in a checkout, its compiled
+// JavaScript (dist/k6-runtime/, built with its own k6-only tsconfig) in an installed package.
+const RUNTIME_DIR = RUNS_COMPILED ? path.join(PACKAGE_ROOT, 'dist', 'k6-runtime', 'integrations', 'k6', 'runtime') : fileURLToPath(new URL('./runtime/', import.meta.url))
+const RUNTIME_EXT = RUNS_COMPILED ? '.js' : '.ts'
+/** lmsload's own code, which a scenario's faker use is never looked for in. */
+const SOURCE_DIR = RUNS_COMPILED ? path.join(PACKAGE_ROOT, 'dist') : fileURLToPath(new URL('../../', import.meta.url))
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))
 
 export interface K6ExportRequest {
@@ -54,7 +59,7 @@ function entrySource(req: K6ExportRequest, options: K6Options): string {
 // k6 runs one iteration of '${K6_EXEC}' per learner; setup() runs the scenario's setup once.
 import type { Options } from 'k6/options'
 import scenario from ${rel(req.scenarioFile)}
-import { K6Runtime } from ${rel(path.join(RUNTIME_DIR, 'adapter.ts'))}
+import { K6Runtime } from ${rel(path.join(RUNTIME_DIR, `adapter${RUNTIME_EXT}`))}
 
 const runtime = new K6Runtime(scenario, ${JSON.stringify(config)}, __ENV)
 
@@ -80,7 +85,7 @@ export function typecheckK6(entry: string): ts.Diagnostic[] {
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configFile, ts.sys.readFile).config, ts.sys, RUNTIME_DIR)
   // The entry lives in a temporary directory and scenarios may live anywhere: k6's types are found
   // from here, whatever node_modules the scenario sits near (or none).
-  const k6Types = path.dirname(createRequire(import.meta.url).resolve('@types/k6/package.json'))
+  const k6Types = path.dirname(resolveOptional('@types/k6/package.json', 'the k6 type-check needs @types/k6: npm i -D @types/k6 (or pass --no-typecheck)'))
   const options = { ...parsed.options, paths: { ...parsed.options.paths, k6: [path.join(k6Types, 'index.d.ts')], 'k6/*': [path.join(k6Types, '*')] }, typeRoots: [path.dirname(k6Types)] }
   const program = ts.createProgram([entry, path.join(RUNTIME_DIR, 'globals.d.ts')], options)
   return [...ts.getPreEmitDiagnostics(program)]
@@ -98,8 +103,8 @@ function k6Plugin(faker: boolean): esbuild.Plugin {
   return {
     name: 'lmsload-k6',
     setup(build) {
-      build.onResolve({ filter: /^lmsload$/ }, () => ({ path: path.join(RUNTIME_DIR, 'lmsload.ts') }))
-      build.onResolve({ filter: /^lmsload:faker$/ }, () => ({ path: path.join(RUNTIME_DIR, faker ? 'faker.ts' : 'faker-off.ts') }))
+      build.onResolve({ filter: /^lmsload$/ }, () => ({ path: path.join(RUNTIME_DIR, `lmsload${RUNTIME_EXT}`) }))
+      build.onResolve({ filter: /^lmsload:faker$/ }, () => ({ path: path.join(RUNTIME_DIR, `${faker ? 'faker' : 'faker-off'}${RUNTIME_EXT}`) }))
       build.onResolve({ filter: /^k6(\/.*)?$/ }, (args) => ({ path: args.path, external: true }))
       build.onResolve({ filter: /^https?:\/\// }, (args) => ({ path: args.path, external: true }))
       build.onResolve({ filter: /.*/ }, (args) => {
@@ -110,7 +115,24 @@ function k6Plugin(faker: boolean): esbuild.Plugin {
   }
 }
 
+/**
+ * A package `export k6` alone needs (esbuild, @types/k6): optional peers of lmsload, so that the
+ * users who never export do not install them (esbuild alone is 11 MB and an install script).
+ */
+function resolveOptional(specifier: string, hint: string): string {
+  try {
+    return createRequire(path.join(process.cwd(), 'package.json')).resolve(specifier)
+  } catch {
+    try {
+      return createRequire(import.meta.url).resolve(specifier)
+    } catch {
+      throw new UserError('LMSLOAD_MISSING_DEPENDENCY', `export k6: ${hint}`)
+    }
+  }
+}
+
 async function bundle(entry: string, faker: boolean): Promise<{ code: string; inputs: string[] }> {
+  const esbuild = (await import(pathToFileURL(resolveOptional('esbuild', 'bundling a k6 script needs esbuild: npm i -D esbuild')).href)) as typeof import('esbuild')
   try {
     const result = await esbuild.build({
       entryPoints: [entry],
