@@ -1,7 +1,13 @@
 // Generates the reference backend's profile and knob tables from the code that defines them,
-// into README.md between the backend-tables markers (`npm run docs:backend`). Without --write it
+// into README.md between the backend-tables markers, and its API (OpenAPI) into
+// docs/reference-backend-api.md (`npm run docs:backend`). Without --write it
 // prints them; tests/reference-backend/docs.test.ts checks the README is current.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { renderOpenApi, type OpenApiDocument } from './openapi-docs.ts'
 import { DEFAULTS } from '../reference-backend/src/config.ts'
 import { KNOBS } from '../reference-backend/src/knobs.ts'
 import { PROFILE_DOCS, PROFILE_NAMES } from '../reference-backend/src/profiles.ts'
@@ -23,6 +29,27 @@ export function backendTables(): string {
   return [START, '', '#### Profiles (`--profile NAME`)', '', ...profiles, '', '#### Knobs', '', ...knobs, '', END].join('\n')
 }
 
+/** The OpenAPI document of a backend started for the purpose on a throwaway data directory. */
+async function servedDocument(): Promise<OpenApiDocument> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lmsload-docs-'))
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../reference-backend/src/cli.ts', import.meta.url)), 'start', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /listening on (http:\/\/\S+)/.exec(out)
+        if (m) resolve(m[1]!)
+      })
+      child.on('exit', (code) => reject(new Error(`the backend exited (${code}) before listening`)))
+    })
+    return (await (await fetch(`${url}/openapi.json`)).json()) as OpenApiDocument
+  } finally {
+    child.kill()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 export function readmeBlock(readme: string): string | undefined {
   const start = readme.indexOf(START)
   const end = readme.indexOf(END)
@@ -39,6 +66,7 @@ if (import.meta.main) {
       process.exit(1)
     }
     writeFileSync(path, readme.replace(block, backendTables()))
+    writeFileSync(new URL('../docs/reference-backend-api.md', import.meta.url), renderOpenApi(await servedDocument()))
   } else {
     console.log(backendTables())
   }

@@ -8,6 +8,7 @@ import { newDbTiming } from './db/database.ts'
 import { DbError } from './db/pool.ts'
 import type { Deps } from './deps.ts'
 import { HttpError } from './http-error.ts'
+import { registerOpenApi } from './openapi.ts'
 import { serverTiming } from './server-timing.ts'
 import { assignmentRoutes } from './routes/assignments.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -152,6 +153,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<BuiltAp
     reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`))
   })
 
+  await registerOpenApi(app)
   app.get('/healthz', { config: { public: true } }, async () => options.health())
 
   app.get('/metrics', { config: { public: true } }, async (_req, reply) => {

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { UserError } from '../core/errors.ts'
@@ -72,6 +73,13 @@ function startProcess(args: string[], timeoutMs: number): Promise<Started> {
 
 const run = promisify(execFile)
 
+/** `.lmsload/` in a user's repository holds a database and backups: it ignores itself in git. */
+function ignoredByGit(dir: string): void {
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, '.gitignore')
+  if (!existsSync(file)) writeFileSync(file, '# Written by lmsload: the bundled reference LMS keeps its data here.\n*\n')
+}
+
 /**
  * Starts the reference backend as its own process on a free loopback port, seeded on first use
  * (the toolkit and the backend share nothing but HTTP), and waits until it listens.
@@ -80,6 +88,7 @@ export async function startBundledBackend(options: BundledBackendOptions = {}): 
   const profile = options.profile ?? 'healthy'
   const workers = options.workers ?? 1
   const dataDir = path.resolve(options.dataDir ?? RUN_BACKEND_DATA_DIR)
+  if (options.dataDir === undefined) ignoredByGit(path.dirname(dataDir))
   const timeoutMs = options.startTimeoutMs ?? 180_000
   const args = (port: number) => [BACKEND_CLI, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', profile, '--workers', String(workers)]
   let current = await startProcess(args(0), timeoutMs)

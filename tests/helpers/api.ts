@@ -13,8 +13,12 @@ export interface CallOptions {
   headers?: Record<string, string>
 }
 
+export type ResponseObserver = (method: string, path: string, response: ApiResponse) => void
+
 export class ApiClient {
   readonly base: string
+  /** Called with every response (tests/helpers/openapi.ts checks them against the backend's document). */
+  readonly observers: ResponseObserver[] = []
 
   constructor(base: string) {
     this.base = base
@@ -32,7 +36,9 @@ export class ApiClient {
     const text = await response.text()
     let parsed: any = text
     if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text)
-    return { status: response.status, headers: response.headers, body: parsed as T, text }
+    const result = { status: response.status, headers: response.headers, body: parsed as T, text }
+    for (const observe of this.observers) observe(method, path, result)
+    return result
   }
 
   get<T = any>(path: string, token?: string) {

@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINES, seededDatabase, startBackend, type TestBackend, type TestDatabase } from '../helpers/backend.ts'
 import { PASSWORDS } from '../helpers/api.ts'
+import { OpenApiChecker } from '../helpers/openapi.ts'
 
 describe.each(ENGINES)('reference backend API on %s', (engine) => {
   let db: TestDatabase
   let backend: TestBackend
   let learner: string
   let courseId: number
+  let openapi: OpenApiChecker
 
   beforeAll(async () => {
     db = await seededDatabase(engine)
     backend = await startBackend(db)
+    // Every response of every test below is checked against the backend's own OpenAPI document.
+    openapi = new OpenApiChecker((await backend.api.get('/openapi.json')).body)
+    backend.api.observers.push(openapi.check)
     learner = await backend.api.login('learner1', PASSWORDS.learner)
     const dash = await backend.api.get('/api/me/dashboard', learner)
     courseId = dash.body.courses[0].id
@@ -231,5 +236,27 @@ describe.each(ENGINES)('reference backend API on %s', (engine) => {
       token: admin, json: { username: 'newbie', password: 'long-enough-pw', fullName: 'Again', email: 'again@example.org', role: 'learner' },
     })
     expect(dup.status).toBe(409)
+  })
+
+  // Last: by now the tests above have called every JSON route; the rest are called here.
+  it('documents every route in /openapi.json, and every answer matches it', async () => {
+    const documented = openapi.operations.map((o) => `${o.method} ${o.template.replace(/\{([^}]+)\}/g, ':$1')}`)
+    expect([...documented].sort()).toEqual([...backend.routes].sort())
+    expect((await backend.api.get('/openapi.json')).status).toBe(200)
+    expect((await backend.api.get('/metrics')).status).toBe(200)
+    const course = await backend.api.get(`/api/courses/${courseId}`, learner)
+    expect((await backend.api.get(`/api/quizzes/${course.body.quizzes[0].id}`, learner)).status).toBe(200)
+    const lesson = await backend.api.get(`/api/lessons/${course.body.lessons[0].id}`, learner)
+    const master = await backend.api.get(lesson.body.playback.masterUrl)
+    const base = lesson.body.playback.masterUrl.split('?')[0].replace(/master\.m3u8$/, '')
+    const rendition = master.text.split('\n').find((l: string) => l.endsWith('index.m3u8') || l.includes('index.m3u8?'))!
+    const index = await backend.api.get(`${base}${rendition}`)
+    const segment = index.text.split('\n').find((l: string) => l.startsWith('seg-'))!
+    const renditionBase = `${base}${rendition.split('/')[0]}/`
+    expect((await backend.api.get(`${renditionBase}${segment}`)).status).toBe(200)
+    expect((await backend.api.call('GET', `${renditionBase}${segment}`, { headers: { range: 'bytes=0-99' } })).status).toBe(206)
+    expect(openapi.failures).toEqual([])
+    const missing = openapi.documentedSuccesses().filter((s) => !openapi.checked.has(s))
+    expect(missing, 'documented answers no test received').toEqual([])
   })
 })

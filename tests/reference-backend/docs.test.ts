@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendTables, readmeBlock } from '../../scripts/backend-docs.ts'
+import { renderOpenApi, type OpenApiDocument } from '../../scripts/openapi-docs.ts'
 import { seededDatabase, startBackend, type TestBackend, type TestDatabase } from '../helpers/backend.ts'
 import { families } from '../helpers/prom.ts'
 
@@ -27,6 +28,11 @@ describe('the README tells the truth about the backend', () => {
     const documented = [...readme.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/[^`]*)` \|/gm)].map((m) => m[1]!)
     expect(backend.routes.length).toBeGreaterThan(20)
     expect([...documented].sort()).toEqual([...backend.routes].sort())
+  })
+
+  it('has docs/reference-backend-api.md rendered from the served /openapi.json (npm run docs:backend)', async () => {
+    const doc = (await backend.api.get('/openapi.json')).body as OpenApiDocument
+    expect(readFileSync(new URL('../../docs/reference-backend-api.md', import.meta.url), 'utf8')).toBe(renderOpenApi(doc))
   })
 
   it('lists every lms_ metric family the server exposes', async () => {
