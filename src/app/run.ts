@@ -93,8 +93,6 @@ export interface RunOutcome {
   reports: WrittenReports
 }
 
-
-
 function setupContext(target: string, seed: number, plannedLearners: number): SetupContext {
   return {
     target, seed, plannedLearners,

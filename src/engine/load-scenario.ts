@@ -23,7 +23,8 @@ export function resolveLmsloadImports(): void {
       const resolved = next(specifier, context)
       // A .ts file with no "type": "module" package.json above it (a scenario in /tmp, say) would
       // load as CommonJS; scenarios are ES modules (`export default`), so load them as such.
-      if (resolved.format === 'commonjs-typescript' && resolved.url.endsWith('.ts') && !resolved.url.includes('/node_modules/')) {
+      // Node may also leave the format open and detect it from the syntax, warning each time.
+      if (resolved.format !== 'module-typescript' && resolved.url.startsWith('file:') && resolved.url.endsWith('.ts') && !resolved.url.includes('/node_modules/')) {
         return { ...resolved, format: 'module-typescript' }
       }
       return resolved

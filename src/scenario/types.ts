@@ -88,11 +88,19 @@ export interface Journey<Data = unknown> {
 }
 
 /** What setup() gets: the target and an unrecorded HTTP helper for preparing data. */
+/** What a scenario's `setup` gets: it runs once before the load, unrecorded. */
 export interface SetupContext {
+  /** The target's base URL (--target, or the bundled backend's). */
   target: string
+  /** The run's random seed (--seed, default 1). */
   seed: number
   /** Learners planned for the run (after --scale/--size). */
   plannedLearners: number
+  /**
+   * One request to the target: `path` relative to it, `json` sent as the body, `token` as
+   * `Authorization: Bearer …`. Resolves to the status and the parsed JSON body (the text when the
+   * answer is not JSON); never throws on an HTTP error status, so check `status`.
+   */
   fetchJson<T = any>(path: string, init?: { method?: string; json?: unknown; token?: string }): Promise<{ status: number; body: T }>
 }
 
