@@ -6,24 +6,32 @@ import path from 'node:path'
 import ts from 'typescript'
 import { displayPath } from '../core/paths.ts'
 import { isUserError } from '../core/errors.ts'
-import { packageTypes } from '../core/install.ts'
+import { PACKAGE_ROOT, packageTypes } from '../core/install.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { resolveScenario } from './scenarios.ts'
 
-/** Node's own types when the user's project has them (scenarios may read process.env in setup). */
-function nodeTypesNear(file: string): string[] {
-  try {
-    createRequire(file).resolve('@types/node/package.json')
-    return ['node']
-  } catch {
-    return []
+/**
+ * Where Node's own types come from (scenarios run on Node: process.env in setup, AbortSignal in
+ * the Learner API): the user's project's @types/node when it has one, else the one lmsload ships.
+ */
+function nodeTypeRoots(file: string): string[] {
+  for (const from of [file, import.meta.url]) {
+    try {
+      return [path.dirname(path.dirname(createRequire(from).resolve('@types/node/package.json')))]
+    } catch {
+      // not installed there
+    }
   }
+  return []
 }
 
 /**
  * Options for code that Node runs by stripping types: strict, ES modules, `.ts` imports, no
  * syntax Node refuses (enums, namespaces); 'lmsload' is this copy's own types, wherever the file is.
  */
+/** lmsload's own sources (a checkout resolves 'lmsload' to them): their errors are not the user's. */
+const OWN_SOURCES = path.join(PACKAGE_ROOT, 'src') + path.sep
+
 function compilerOptions(files: string[]): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
@@ -38,7 +46,8 @@ function compilerOptions(files: string[]): ts.CompilerOptions {
     checkJs: false,
     erasableSyntaxOnly: true,
     resolveJsonModule: true,
-    types: nodeTypesNear(files[0]!),
+    types: ['node'],
+    typeRoots: nodeTypeRoots(files[0]!),
     paths: { lmsload: [packageTypes('src/index.ts')] },
   }
 }
@@ -55,7 +64,7 @@ export async function checkScenarios(args: string[]): Promise<string[]> {
   const files = args.map((a) => path.resolve(resolveScenario(a)))
   const program = ts.createProgram(files, compilerOptions(files))
   const problems = ts.getPreEmitDiagnostics(program)
-    .filter((d) => d.category === ts.DiagnosticCategory.Error && !d.file?.fileName.includes('/node_modules/'))
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && !d.file?.fileName.includes('/node_modules/') && !d.file?.fileName.startsWith(OWN_SOURCES))
     .map(describe)
   for (const file of files) {
     try {

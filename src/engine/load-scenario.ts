@@ -96,7 +96,11 @@ export async function importScenario(file: string): Promise<Scenario> {
       const where = /^((?:file:\/\/)?\/[^\s:]+):(\d+)/.exec(e.stack ?? '')
       const file = where ? (where[1]!.startsWith('file://') ? fileURLToPath(where[1]!) : where[1]!) : undefined
       const at = where ? `${relative(file!)}:${where[2]}` : shown
-      const hint = e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' ? ' (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)' : ''
+      const hint = e.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX'
+        ? ' (Node runs TypeScript by stripping types: no enums, namespaces or parameter properties)'
+        : /Cannot use import statement outside a module/.test(firstLine)
+          ? ' (a scenario is an ES module, and the nearest package.json says CommonJS: name the file .mjs or .ts, or set "type": "module")'
+          : ''
       throw new UserError('LMSLOAD_SCENARIO', `${at}: syntax error: ${firstLine}${hint}`)
     }
     if (e.code === 'ERR_MODULE_NOT_FOUND') throw new UserError('LMSLOAD_SCENARIO', missingModule(firstLine) ?? `${shown}: ${firstLine}`)
