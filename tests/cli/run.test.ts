@@ -125,7 +125,8 @@ describe.concurrent('lmsload run refuses bad input in one line', () => {
     ['a bad first of two --pid', () => ['run', scenario(PING), '--target', target.url, '--pid', 'x', '--pid', '1'], /--pid: expected a whole number above 0, got 'x'/],
     // Other repeated options: the last value wins.
     ['a repeated --seed (the last one is read)', () => ['run', scenario(PING), '--target', target.url, '--seed', '1', '--seed', 'abc'], /--seed: expected a whole number, got 'abc'/],
-    ['an unknown flag', () => ['run', scenario(PING), '--target', target.url, '--turbo'], /Unknown argument: turbo/],
+    ['an unknown flag', () => ['run', scenario(PING), '--target', target.url, '--turbo'], /^lmsload: unknown option --turbo \(see --help\)$/],
+    ['a mistyped flag', () => ['run', scenario(PING), '--target', target.url, '--wrokers', '2'], /^lmsload: unknown option --wrokers \(did you mean --workers\?\)$/],
   ]
   it.each(cases)('%s', async (_name, args, pattern) => {
     expectOneLineError(await runCli(args()), pattern)

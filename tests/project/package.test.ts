@@ -203,6 +203,21 @@ export default defineScenario({ name: 'wrong', arrival: arrival.constant({ rate:
   })
 })
 
+describe('export k6 from the installed package', () => {
+  it('names its optional peers in one line when missing, and exports once they are installed', async () => {
+    const missing = await npx(['export', 'k6', 'smoke'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim().split('\n')).toEqual(['lmsload: export k6: bundling a k6 script needs esbuild: npm i -D esbuild'])
+    const versions = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies
+    const install = await sh('npm', ['install', '--no-audit', '--no-fund', '-D', `esbuild@${versions.esbuild}`, `@types/k6@${versions['@types/k6']}`], project)
+    expect(install.code, install.stderr).toBe(0)
+    const exported = await npx(['export', 'k6', 'smoke'])
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(exported.stdout).toMatch(/^k6 script: reports\/k6\/smoke\/smoke\.k6\.js/m)
+    expect(readFileSync(path.join(project, 'reports', 'k6', 'smoke', 'smoke.k6.js'), 'utf8')).toMatch(/export \{\s*learner,\s*options,\s*setup\s*\}/)
+  }, 240_000)
+})
+
 describe('on other Node versions', () => {
   it('runs the installed bin and a scenario on Node 22.18, the oldest that engines allows', async () => {
     const node = await node22
