@@ -1,4 +1,5 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt'
+import { nelderMead } from './nelder-mead.ts'
 
 /**
  * Gunther's Universal Scalability Law: X(N) = λN / (1 + σ(N−1) + κN(N−1)), with λ the throughput of
@@ -63,8 +64,70 @@ function sse(params: number[], points: LoadPoint[]): number {
 }
 
 /**
- * Fits the USL by nonlinear least squares (Levenberg–Marquardt, analytical Jacobian, σ and κ
- * bounded to [0, 1]), from several starts, on throughput scaled to order one for conditioning.
+ * The model is linear in λ: for given σ and κ the least-squares λ is Σxg / Σg² with
+ * g(N) = N / (1 + σ(N−1) + κN(N−1)). Searching σ and κ with λ solved exactly (variable projection)
+ * leaves a two-dimensional problem that a grid covers whole, so no start can trap the fit.
+ */
+function profiled(points: readonly LoadPoint[], sigma: number, kappa: number): { params: number[]; error: number } {
+  let num = 0
+  let den = 0
+  for (const { n, x } of points) {
+    const g = n / (1 + sigma * (n - 1) + kappa * n * (n - 1))
+    num += x * g
+    den += g * g
+  }
+  const params = [Math.max(1e-12, num / den), sigma, kappa]
+  return { params, error: sse(params, [...points]) }
+}
+
+const clampUnit = (v: number) => Math.min(1, Math.max(0, v))
+/** κ is searched as log10 κ in [−12, 0]; at −12 (a millionth of a millionth) it is 0. */
+const kappaOf = (logKappa: number) => (logKappa <= -12 ? 0 : 10 ** Math.min(0, logKappa))
+
+/** The bounded least-squares optimum of Amdahl's law (κ = 0): a grid over σ ∈ [0, 1], then golden section. */
+function amdahlOptimum(points: readonly LoadPoint[]): number[] {
+  const steps = 400
+  let bestI = 0
+  let bestError = Infinity
+  for (let i = 0; i <= steps; i++) {
+    const e = profiled(points, i / steps, 0).error
+    if (e < bestError) [bestI, bestError] = [i, e]
+  }
+  let lo = Math.max(0, (bestI - 1) / steps)
+  let hi = Math.min(1, (bestI + 1) / steps)
+  const ratio = (Math.sqrt(5) - 1) / 2
+  for (let k = 0; k < 80 && hi - lo > 1e-13; k++) {
+    const a = hi - ratio * (hi - lo)
+    const b = lo + ratio * (hi - lo)
+    if (profiled(points, a, 0).error <= profiled(points, b, 0).error) hi = b
+    else lo = a
+  }
+  const candidates = [bestI / steps, (lo + hi) / 2].map((sigma) => profiled(points, sigma, 0))
+  return candidates.reduce((a, b) => (b.error < a.error ? b : a)).params
+}
+
+/** The bounded least-squares optimum of the whole law: a grid over σ and log κ, refined by Nelder–Mead, beside the LM estimates. */
+function uslOptimum(points: readonly LoadPoint[], estimates: number[][]): number[] {
+  const objective = ([s, u]: number[]) => profiled(points, clampUnit(s!), kappaOf(u!)).error
+  const grid: Array<{ v: number[]; error: number }> = []
+  for (let i = 0; i <= 50; i++) for (let j = 0; j <= 48; j++) grid.push({ v: [i / 50, -12 + j * 0.25], error: objective([i / 50, -12 + j * 0.25]) })
+  grid.sort((a, b) => a.error - b.error)
+  const starts = [...grid.slice(0, 4).map((g) => g.v), ...estimates.map((e) => [e[1]!, e[2]! > 0 ? Math.log10(e[2]!) : -12])]
+  let best = profiled(points, 0, 0)
+  for (const start of starts) {
+    const { point } = nelderMead(objective, start, [0.02, 0.25])
+    const candidate = profiled(points, clampUnit(point[0]!), kappaOf(point[1]!))
+    if (candidate.error < best.error) best = candidate
+  }
+  for (const e of estimates) if (sse(e, [...points]) < best.error) best = { params: e, error: sse(e, [...points]) }
+  return best.params
+}
+
+/**
+ * Fits the USL by least squares, σ and κ bounded to [0, 1], on throughput scaled to order one for
+ * conditioning: Levenberg–Marquardt (analytical Jacobian) from several starts gives estimates; the
+ * optimum is then found over σ and κ with λ solved exactly (see profiled), so it is the bounded
+ * optimum of whichever model the F-test keeps, with or without an N = 1 point, on a bound or not.
  */
 export function fitUsl(points: readonly LoadPoint[]): UslFit {
   if (points.length < 4) throw new RangeError(`fitting the USL needs at least 4 points (3 parameters), got ${points.length}`)
@@ -73,31 +136,21 @@ export function fitUsl(points: readonly LoadPoint[]): UslFit {
   const data = { x: scaled.map((p) => p.n), y: scaled.map((p) => p.x) }
   const start = startingValues(scaled)
   const starts = [start, [start[0]!, 0.05, 0.001], [start[0]!, 0.2, 1e-5], [start[0]!, 1e-4, start[2]!]]
-  let best: number[] = start
-  let bestError = Infinity
-  for (const initialValues of starts) {
-    const result = levenbergMarquardt(data, model, {
-      initialValues, jacobianFunction: jacobian, minValues: [1e-12, 0, 0], maxValues: [1e12, 1, 1],
-      maxIterations: 2000, errorTolerance: 1e-14, improvementThreshold: 1e-6, damping: 1e-3,
-    })
-    const error = sse(result.parameterValues, scaled)
-    if (error < bestError) {
-      bestError = error
-      best = result.parameterValues
-    }
-  }
+  const estimates = starts.map((initialValues) => levenbergMarquardt(data, model, {
+    initialValues, jacobianFunction: jacobian, minValues: [1e-12, 0, 0], maxValues: [1e12, 1, 1],
+    maxIterations: 2000, errorTolerance: 1e-14, improvementThreshold: 1e-6, damping: 1e-3,
+  }).parameterValues)
+  const full = uslOptimum(scaled, estimates)
+  const amdahl = amdahlOptimum(scaled)
   // Occam: keep κ only when it improves the fit significantly (an F-test for one extra
   // parameter at 5 %); otherwise a tiny κ would invent a far-away peak the data does not show.
-  const amdahl = levenbergMarquardt(data, model, {
-    initialValues: [best[0]!, best[1]!, 0], jacobianFunction: jacobian, minValues: [1e-12, 0, 0], maxValues: [1e12, 1, 0],
-    maxIterations: 2000, errorTolerance: 1e-14, improvementThreshold: 1e-6, damping: 1e-3,
-  }).parameterValues
+  const fullError = sse(full, scaled)
   const dof = scaled.length - 3
-  const f = dof > 0 && bestError > 0 ? (sse(amdahl, scaled) - bestError) / (bestError / dof) : Infinity
-  if (f < fCritical(dof)) best = amdahl
+  const f = dof > 0 && fullError > 0 ? (sse(amdahl, scaled) - fullError) / (fullError / dof) : Infinity
+  const best = f < fCritical(dof) || full[2]! === 0 ? amdahl : full
   const lambda = best[0]! * scale
   const sigma = best[1]!
-  const kappa = best[2]! < 1e-12 ? 0 : best[2]!
+  const kappa = best[2]!
   const meanX = points.reduce((s, p) => s + p.x, 0) / points.length
   const ssTot = points.reduce((s, p) => s + (p.x - meanX) ** 2, 0)
   const ssRes = sse([lambda, sigma, kappa], [...points])
