@@ -59,16 +59,34 @@ export interface RunArgs {
   budget?: string
 }
 
+/** What to sample beside the load, every second: the options `run`, `drill` and `capacity` share. */
+export function samplingOptions<T>(y: Argv<T>) {
+  return y
+      .option('scrape', { type: 'string', array: true, describe: 'Prometheus /metrics URL to sample every second (repeatable)' })
+      .option('pid', { type: 'string', array: true, describe: 'local process to sample from /proc every second (repeatable)' })
+}
+
+/** --scrape and --pid, checked: every malformed value is a one-line error. */
+export function samplingOf(argv: { scrape?: string[]; pid?: string[] }): { scrape: string[] | undefined; pids: number[] } {
+  const pids = (argv.pid ?? []).map((p) => positiveNumber('pid', p, true)!)
+  for (const url of argv.scrape ?? []) {
+    try {
+      new URL(url)
+    } catch {
+      throw new UserError('LMSLOAD_USAGE', `--scrape: expected a URL like http://127.0.0.1:9100/metrics, got '${url}'`)
+    }
+  }
+  return { scrape: argv.scrape, pids }
+}
+
 /** The options `run` and `drill` share: what to run, where, and how hard. */
 export function runOptions<T>(y: Argv<T>) {
-  return shapeOptions(y)
+  return samplingOptions(shapeOptions(y))
       .positional('scenario', { type: 'string', describe: 'scenario file (.ts or .js) whose default export is defineScenario(…), or a ready scenario by name (see lmsload scenarios)' })
       .option('target', { type: 'string', describe: 'base URL of the LMS under test (default: start the bundled reference backend)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a target that is not on loopback' })
       .option('workers', { type: 'string', describe: 'load worker threads (default: cores − 1 for a local target, all cores otherwise)' })
       .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-<scenario>)' })
-      .option('scrape', { type: 'string', array: true, describe: 'Prometheus /metrics URL to sample every second (repeatable)' })
-      .option('pid', { type: 'string', array: true, describe: 'local process to sample from /proc every second (repeatable)' })
       .option('max-learners', { type: 'string', describe: 'cap on concurrent learners; arrivals beyond it are dropped and counted' })
       .option('connections', { type: 'string', describe: 'connections per target per worker (default 256)' })
       .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
@@ -81,14 +99,7 @@ export function runOptions<T>(y: Argv<T>) {
 /** The run request the shared options describe; every malformed value is a one-line error. */
 export function runRequestOf(argv: RunArgs, stepSummaryFile?: string): RunRequest {
   const { shape, seed } = shapeOf(argv)
-  const pids = (argv.pid ?? []).map((p) => positiveNumber('pid', p, true)!)
-  for (const url of argv.scrape ?? []) {
-    try {
-      new URL(url)
-    } catch {
-      throw new UserError('LMSLOAD_USAGE', `--scrape: expected a URL like http://127.0.0.1:9100/metrics, got '${url}'`)
-    }
-  }
+  const { scrape, pids } = samplingOf(argv)
   return {
     scenarioFile: argv.scenario,
     target: argv.target,
@@ -97,7 +108,7 @@ export function runRequestOf(argv: RunArgs, stepSummaryFile?: string): RunReques
     workers: positiveNumber('workers', argv.workers, true),
     seed,
     out: argv.out,
-    scrape: argv.scrape,
+    scrape,
     pids,
     maxLearners: positiveNumber('max-learners', argv['max-learners'], true),
     connections: positiveNumber('connections', argv.connections, true),

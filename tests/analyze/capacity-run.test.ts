@@ -92,3 +92,19 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
     expect(saved).toMatchObject({ schema: 'lmsload.capacity/1', mode: 'search', bestLearners: o.bestLearners })
   })
 })
+
+describe('lmsload capacity against a foreign target', () => {
+  it('samples the target process given by --pid, so the knee comes with its resource evidence', async () => {
+    const { runCli } = await import('../helpers/cli.ts')
+    const out = dir('ladder-pid')
+    // The limited target runs inside this test process: its pid is ours.
+    const r = await runCli(['capacity', scenario(10), '--target', target.url, '--pid', String(process.pid), '--slo', 'p95<100ms',
+      '--from', '5', '--to', '10', '--steps', '2', '--hold', '4s', '--workers', '1', '--out', out, '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    const sources = new Set(readFileSync(path.join(out, 'resources.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).source as string))
+    expect(sources).toContain(`process:${process.pid}`)
+    const bad = await runCli(['capacity', scenario(10), '--target', target.url, '--pid', 'abc', '--slo', 'p95<100ms'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim()).toBe("lmsload: --pid: expected a whole number above 0, got 'abc'")
+  })
+})

@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Argv } from 'yargs'
 import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { samplingOf, samplingOptions } from '../options.ts'
 import { ProgressPrinter } from '../progress.ts'
 
 interface CapacityArgs {
@@ -27,6 +28,8 @@ interface CapacityArgs {
   out?: string
   seed?: string
   'backend-profile'?: string
+  scrape?: string[]
+  pid?: string[]
   quiet: boolean
 }
 
@@ -50,7 +53,7 @@ function share(flag: string, text: string | undefined): number | undefined {
 const fmt = (x: number, digits = 4) => (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(digits)).toString())
 
 function options(y: Argv): Argv {
-  return y
+  return samplingOptions(y)
       .positional('scenario', { type: 'string', describe: "scenario file, or 'fit' to fit the USL to a CSV of N,X" })
       .option('input', { type: 'string', describe: "with 'fit': CSV with a header row N,X (load, throughput)" })
       .option('format', { type: 'string', default: 'text', describe: 'text or json' })
@@ -112,6 +115,8 @@ async function execute(argv: CapacityArgs): Promise<number> {
   const common = {
     scenarioFile: argv.scenario, target: argv.target, allowRemote: argv['allow-remote'], workers: num('workers', argv.workers, { integer: true }),
     seed: argv.seed === undefined ? undefined : num('seed', argv.seed, { min: -1, integer: true }), backendProfile: argv['backend-profile'],
+    // A foreign target's /proc and /metrics: the evidence that explains where the knee is.
+    ...samplingOf(argv),
   }
   try {
     if (argv.mode === 'ladder') {
@@ -160,6 +165,7 @@ const command: CommandModule<CapacityArgs> = {
   examples: [
     ["$0 capacity exam-spike --slo 'p95<800ms' --current-peak 12 --growth 25%", 'steady steps up to twice the peak: how many learners arriving per second fit, and when growth runs out of room'],
     ["$0 capacity exam-spike --slo 'p95<800ms' --mode search --duration 60s", 'the largest --scale of the whole scenario that keeps its budgets'],
+    ["$0 capacity lmsload/scenarios/example.ts --target http://127.0.0.1:8080 --pid 4242 --scrape http://127.0.0.1:8080/metrics --slo 'p95<1s'", "your LMS, with its process and its /metrics sampled every second: the knee comes with the evidence"],
     ['$0 capacity fit --input measurements.csv', 'fit the Universal Scalability Law to your own N,X measurements'],
   ],
   execute: (argv) => execute(argv),
