@@ -40,11 +40,13 @@ for (let r = 0; r < Number(values.repeat); r++) {
       })
     })
     const outcome = await runScenario({ scenarioFile: 'scenarios/profile-check.ts', target: url, out: path.join(dir, 'run'), workers: 1, shape: { scale: Number(values.scale) * longer, durationMs: baseMs * longer }, scrape: [`${url}/metrics`], pids: [child.pid!] }, { signal: new AbortController().signal })
+    // Seconds writers waited for SQLite's write lock (or a row lock), summed over routes, from the backend's own counter.
+    const lockWaitSec = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('lms_db_lock_wait_seconds_sum')).reduce((s, l) => s + Number(l.split(' ').pop()), 0)
     child.kill('SIGTERM')
     const top = outcome.analysis.findings[0]
     const critical = outcome.analysis.findings.some((f) => f.severity === 'critical')
     rows.push([profile, expected?.id ?? '(nothing critical)', top ? `${top.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)'])
-    if (values.verbose) console.log(`${profile}: mean ${(outcome.analysis.overall.latencyMs?.mean ?? 0).toFixed(1)} ms; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
+    if (values.verbose) console.log(`${profile}: mean ${(outcome.analysis.overall.latencyMs?.mean ?? 0).toFixed(1)} ms; lock wait ${lockWaitSec.toFixed(2)} s; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
   }
 }
 const labels = [...new Set(rows.map((r) => r[1]))]
