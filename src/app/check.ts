@@ -25,13 +25,13 @@ function nodeTypeRoots(file: string): string[] {
   return []
 }
 
+/** lmsload's own sources (a checkout resolves 'lmsload' to them): their errors are not the user's. */
+const OWN_SOURCES = path.join(PACKAGE_ROOT, 'src') + path.sep
+
 /**
  * Options for code that Node runs by stripping types: strict, ES modules, `.ts` imports, no
  * syntax Node refuses (enums, namespaces); 'lmsload' is this copy's own types, wherever the file is.
  */
-/** lmsload's own sources (a checkout resolves 'lmsload' to them): their errors are not the user's. */
-const OWN_SOURCES = path.join(PACKAGE_ROOT, 'src') + path.sep
-
 function compilerOptions(files: string[]): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,

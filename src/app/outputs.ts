@@ -1,8 +1,6 @@
 // One rule for where every command writes by default: under the current directory, never beside
 // lmsload's own code (an installed copy lives in node_modules, which nothing may write to).
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { PACKAGE_ROOT } from '../core/install.ts'
 
 /** `./reports/runs/<id>`: the run directory of `run`, `import` or `probe` with no --out. */
 export function defaultRunDir(id: string): string {
@@ -12,12 +10,4 @@ export function defaultRunDir(id: string): string {
 /** `./reports/<kind>/<name>`: what other commands write (`export k6`, `capacity`). */
 export function defaultOutputDir(kind: 'k6' | 'capacity', name: string): string {
   return path.resolve('reports', kind, name)
-}
-
-let version: string | undefined
-
-/** This package's version, from its own package.json (read once). */
-export function lmsloadVersion(): string {
-  version ??= String((JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: unknown }).version)
-  return version
 }

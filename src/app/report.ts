@@ -5,7 +5,7 @@ import { ANALYSIS_SCHEMA, type Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
 import { UserError } from '../core/errors.ts'
 import { COMPARISON_REPORTS, RUN_REPORTS, markdownSummary, type ReportAssets } from '../report/index.ts'
-import { lmsloadVersion } from './outputs.ts'
+import { lmsloadVersion } from '../core/install.ts'
 
 let cached: ReportAssets | undefined
 

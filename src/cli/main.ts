@@ -2,8 +2,8 @@
 // The `lmsload` command. The only place that reads process.env, prints, or exits.
 import { spawn } from 'node:child_process'
 import { BACKEND_CLI } from '../app/bundled-backend.ts'
-import { lmsloadVersion } from '../app/outputs.ts'
 import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
+import { lmsloadVersion } from '../core/install.ts'
 import type { CliContext } from './command.ts'
 import { hideBin, yargs, type Argv } from './deps.ts'
 import { usageMessage } from './did-you-mean.ts'

@@ -1,5 +1,6 @@
 // Where this copy of lmsload runs from: its TypeScript sources in a checkout, or the compiled
 // JavaScript in dist/ of an installed package (Node never strips types under node_modules).
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -28,4 +29,12 @@ export function siblingModule(sourceName: string, base: string): URL {
 /** The declaration file of a source module ('src/index.ts'): the source itself in a checkout. */
 export function packageTypes(sourcePath: string): string {
   return path.join(CODE_ROOT, RUNS_COMPILED ? sourcePath.replace(/\.ts$/, '.d.ts') : sourcePath)
+}
+
+let version: string | undefined
+
+/** This package's version, from its own package.json (read once). */
+export function lmsloadVersion(): string {
+  version ??= String((JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: unknown }).version)
+  return version
 }

@@ -19,7 +19,7 @@ export class OpenApiChecker {
   private readonly ajv = addFormats.default(new Ajv({ strict: false, allErrors: true })).addFormat('binary', true)
   private readonly compiled = new Map<object, ValidateFunction>()
 
-  constructor(document: { paths: Record<string, Record<string, Operation['responses'] extends infer R ? { responses: R } : never>> }) {
+  constructor(document: { paths: Record<string, Record<string, { responses: Operation['responses'] }>> }) {
     for (const [template, methods] of Object.entries(document.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`)
       for (const [method, op] of Object.entries(methods)) this.operations.push({ method: method.toUpperCase(), template, pattern, responses: op.responses })
