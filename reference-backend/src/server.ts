@@ -56,6 +56,12 @@ function openPool(config: BackendConfig, size: number): Pool {
   return new SqlitePool({ path: sqliteFile(config.dataDir), synchronous: config.sqliteSynchronous, busyTimeoutMs: 5000 }, size, config.poolAcquireTimeoutMs)
 }
 
+/** SQLite's one writer connection, beside the pool of readers (none for PostgreSQL). */
+function openWriter(config: BackendConfig): Pool | undefined {
+  if (config.databaseUrl) return undefined
+  return new SqlitePool({ path: sqliteFile(config.dataDir), synchronous: config.sqliteSynchronous, busyTimeoutMs: 5000 }, 1, config.poolAcquireTimeoutMs)
+}
+
 async function readMediaSecret(db: Database): Promise<Buffer> {
   const row = await db.session('startup', { queries: 0, dbMs: 0, poolWaitMs: 0, lockWaitMs: 0 })
     .one<{ value: string }>("SELECT value FROM settings WHERE key = 'media_secret'")
@@ -75,7 +81,7 @@ export async function serve(config: BackendConfig, options: ServeOptions = {}): 
   let upstream: Upstream | undefined
   const metrics = new Metrics(pool, () => upstream?.state() ?? { inFlight: 0, queued: 0 })
   upstream = new Upstream(behaviour.upstreamLatencyMs, behaviour.upstreamConcurrency, config.upstreamTimeoutMs, metrics)
-  const db = new Database(pool, metrics)
+  const db = new Database(pool, metrics, openWriter(config))
   const cacheOptions = { enabled: behaviour.cacheEnabled, coalesce: behaviour.coalesceCacheMisses, maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs }
   const deps: Deps = {
     config, behaviour, db, metrics, upstream,

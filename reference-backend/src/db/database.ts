@@ -38,23 +38,27 @@ export class Database {
   readonly pool: Pool
   readonly dialect: Dialect
   readonly observer: DbObserver
-  // SQLite allows one writer: queue in-process writers here (FIFO, no busy-sleep); busy_timeout
-  // then only arbitrates between cluster processes.
-  readonly writer: Mutex | undefined
+  // SQLite allows one writer: in-process writers queue here (FIFO, no busy-sleep) for a connection
+  // of their own, as a SQLite deployment keeps one writer connection beside its readers; busy_timeout
+  // then only arbitrates between cluster processes. Before, writers took the mutex and then waited
+  // for a pool connection that readers held, so read floods showed up as lock wait.
+  readonly writer: { mutex: Mutex; pool: Pool } | undefined
 
-  constructor(pool: Pool, observer: DbObserver) {
+  /** `writerPool`: SQLite's one writer connection (required for SQLite, unused for PostgreSQL). */
+  constructor(pool: Pool, observer: DbObserver, writerPool?: Pool) {
     this.pool = pool
     this.dialect = pool.dialect
     this.observer = observer
-    this.writer = pool.dialect === 'sqlite' ? new Mutex() : undefined
+    if (pool.dialect === 'sqlite' && !writerPool) throw new Error('SQLite needs its writer connection')
+    this.writer = pool.dialect === 'sqlite' ? { mutex: new Mutex(), pool: writerPool! } : undefined
   }
 
   session(route: string, timing: DbTiming): Session {
     return new Session(this, route, timing)
   }
 
-  close(): Promise<void> {
-    return this.pool.close()
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.writer?.pool.close()])
   }
 }
 
@@ -129,12 +133,13 @@ export class Session implements Queryable {
     const writer = this.db.writer
     if (writer) {
       const start = performance.now()
-      await writer.acquire()
+      await writer.mutex.acquire()
       this.recordLockWait(performance.now() - start)
     }
     let conn: PooledConnection | undefined
     try {
-      conn = await this.acquire()
+      // The writer connection is free whenever the mutex is held: no pool wait inside the lock.
+      conn = writer ? await writer.pool.acquire() : await this.acquire()
       const c = conn
       await this.timed(() => c.exec(writer ? 'BEGIN IMMEDIATE' : 'BEGIN'), writer !== undefined, c)
       const t = new TxSession(this, c)
@@ -148,7 +153,7 @@ export class Session implements Queryable {
       }
     } finally {
       conn?.release()
-      writer?.release()
+      writer?.mutex.release()
     }
   }
 }
