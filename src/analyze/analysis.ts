@@ -174,6 +174,14 @@ export interface Finding {
   category: 'bottleneck' | 'trust'
 }
 
+/**
+ * What one finding rule concluded: a finding, nothing to report, or no judgement for want of data
+ * (so "healthy" can be told from "could not judge", like Clinic Doctor's data verdict).
+ */
+export type RuleResult =
+  | { id: string; category: 'bottleneck' | 'trust'; status: 'found' | 'clear' }
+  | { id: string; category: 'bottleneck' | 'trust'; status: 'not-evaluated'; reason: string; needs: string }
+
 export interface SpectrumPoint {
   percentile: number
   ms: number
@@ -235,6 +243,9 @@ export interface Analysis {
   spectrum: { overall: SpectrumPoint[]; endpoints: Record<string, SpectrumPoint[]> }
   budgets: BudgetResult[]
   findings: Finding[]
+  /** Every rule's result, in rule order: found, clear, or not evaluated with the reason. */
+  rules: RuleResult[]
+  /** A capacity ladder's section (analyze/capacity/ladder.ts LadderSection), from what run.json records of the ladder. */
   capacity?: unknown
   series: Series
   trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; /** The run did not end as planned (run.end.reason is not `completed`). */ incomplete: boolean }

@@ -1,7 +1,9 @@
 import type { IntervalLine, LoggedHistogram, RecordedRun } from '../record/reader.ts'
 import { ANALYSIS_SCHEMA, type Analysis, type EndpointSummary, type Series, type Window } from './analysis.ts'
 import { evaluateBudgets, type Budgets } from './budgets/evaluate.ts'
+import { ladderSection } from './capacity/ladder.ts'
 import { findBottlenecks } from './findings/index.ts'
+import { generatorBusy, saturatedFrom } from './generator.ts'
 import { ResourceView, type Signals } from './findings/signals.ts'
 import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.ts'
 import { spectrum, summarise } from './stats/latency.ts'
@@ -219,11 +221,12 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     host: sources.host ? new ResourceView('host', sources.host) : undefined,
     routes: metricsSource ? routeMeans(run.resources, metricsSource) : {},
     arrivals,
-    generatorSaturated: run.run.result?.generatorSaturated === true || run.events.some((e) => e.type === 'generator-saturated'),
+    // Decided from the recorded seconds by the same function live progress used (analyze/generator.ts).
+    generatorSaturated: saturatedFrom(ruleSeries.generator.eluMax.map((elu, i) => generatorBusy([{ elu: elu ?? 0, lagP99Ms: ruleSeries.generator.lagP99MaxMs[i] ?? 0 }]))) !== undefined,
     totalRequestMs: endpoints.reduce((sum, e) => sum + (e.latencyMs ? e.latencyMs.mean * e.count : 0), 0),
     hostCores,
   }
-  const findings = findBottlenecks(signals)
+  const { findings, rules } = findBottlenecks(signals)
 
   const budgetSets: Parameters<typeof evaluateBudgets>[0] = [{ budgets: run.run.scenario.budgets as Budgets, source: 'scenario', where: `${run.run.scenario.file} budgets` }]
   if (options.budgetFile) budgetSets.push({ budgets: options.budgetFile.budgets, source: 'file', where: options.budgetFile.where })
@@ -265,12 +268,15 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     },
     budgets,
     findings,
+    rules,
     series,
     trust,
     outages: findOutages(series),
     ...(run.drill ? { drill: summariseDrill(run.drill, series) } : {}),
     warnings: [...run.warnings, ...highCardinality(run)],
   }
+  // A capacity ladder's capacity belongs to its analysis: `lmsload analyze` on the run gives the ladder's answer again.
+  if (run.run.capacity?.mode === 'ladder') unjudged.capacity = ladderSection(unjudged as Analysis, run.run.capacity)
   const { schema, generatedAt, run: about, ...rest } = unjudged
   return { schema, generatedAt, run: about, verdict: verdictOf(unjudged, end), ...rest }
 }

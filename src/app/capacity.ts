@@ -1,32 +1,21 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseBudgetRule, type BudgetRule } from '../core/budget-rule.ts'
+import type { BudgetRule } from '../core/budget-rule.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { parseLoadCsv } from '../analyze/capacity/csv.ts'
-import { LADDER_UNIT, ladderCapacity, type LadderCapacity } from '../analyze/capacity/ladder.ts'
+import { parseSlo, type LadderCapacity, type LadderSection } from '../analyze/capacity/ladder.ts'
+import type { LadderSpec } from '../record/run-json.ts'
 import { gates } from '../analyze/budgets/evaluate.ts'
+import { generatorBusy } from '../analyze/generator.ts'
 import { planCapacity, type CapacityPlan } from '../analyze/capacity/plan.ts'
 import { searchScale, type SearchResult } from '../analyze/capacity/search.ts'
 import { fitUsl, type UslFit } from '../analyze/capacity/usl.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { peakRate, shapeLoad } from '../scenario/shape.ts'
 import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
-import { analyzeDir, writeAnalysis } from './analyze.ts'
 import { resolveScenario } from './scenarios.ts'
 import { runScenario, StopByBudget, type RunHooks, type RunRequest } from './run.ts'
 
-const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString())
-
-const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
-
-/** An SLO like 'p95<800ms': a latency budget on the whole run. */
-export function parseSlo(text: string): BudgetRule {
-  const rule = parseBudgetRule(text, '--slo')
-  if (!LATENCY_METRICS.has(rule.metric) || (rule.op !== '<' && rule.op !== '<=')) {
-    throw new UserError('LMSLOAD_USAGE', `--slo: expected a latency ceiling like 'p95<800ms', got '${text}'`)
-  }
-  return rule
-}
 
 /** `lmsload capacity fit`: the USL on a CSV of load and throughput. */
 export function fitCsv(file: string): UslFit {
@@ -63,7 +52,8 @@ export interface LadderOutcome {
 
 /**
  * Watches each second's p95 and error rate and stops the ladder once the SLO has been broken for
- * a third of a step: higher steps would only measure a queue.
+ * a third of a step: higher steps would only measure a queue. A second in which the generator was
+ * busy (the analyzer's own rule) cannot break the SLO: its latency is partly the generator's.
  */
 class SloWatch implements EngineSink {
   private broken = 0
@@ -81,7 +71,7 @@ class SloWatch implements EngineSink {
   event(): void {}
   interval(record: IntervalRecord): void {
     const { latency: all, requests: count, errors } = secondTotals(record)
-    if (count === 0) return
+    if (count === 0 || generatorBusy(record.generator.workers)) return
     const p = this.slo.metric === 'mean' ? all.mean : this.slo.metric === 'max' ? all.maxValue : all.getValueAtPercentile(this.slo.metric === 'p999' ? 99.9 : Number(this.slo.metric.slice(1)))
     const bad = p / 1000 > this.slo.limit || errors / count > this.errorBudget
     this.broken = bad ? this.broken + 1 : 0
@@ -104,15 +94,10 @@ export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promi
     hooks.onNotice?.('the SLO broke for a third of a step: stopping the ladder')
     own.abort(new StopByBudget(`the SLO ${slo.text}`))
   })
-  const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } } }, { ...hooks, signal, sink: watch })
-  // Steps are plateaus of their own length: look for them with half a hold as the shortest one.
-  const analysis = analyzeDir(outcome.dir, { write: false, budgetFile: req.budgetFile, minSteadySec: Math.max(3, Math.floor(req.holdMs / 2000)) }).analysis
-  const capacity = ladderCapacity(analysis, slo, req.errorBudget)
-  const c = capacity.capacity
-  const detail = c ? [`${rate(c.throughputPerSec)} requests/s`, `${rate(c.requestsInFlight)} requests in flight`, ...(c.concurrentLearners !== null ? [`${rate(c.concurrentLearners)} learners in journeys at once`] : [])].join(', ') : ''
-  const plan = c ? planCapacity(c.arrivalRatePerSec, LADDER_UNIT, c.bound, { ...req.plan, detail, raise: 'raise --to' }) : null
-  analysis.capacity = { ...capacity, plan }
-  writeAnalysis(outcome.dir, analysis)
+  // run.json records the ladder, so the analysis (this one, and any `lmsload analyze` of the run) computes its capacity.
+  const spec: LadderSpec = { mode: 'ladder', slo: slo.text, errorBudget: req.errorBudget, from, to, steps: req.steps, holdMs: req.holdMs, plan: req.plan }
+  const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } }, capacity: spec }, { ...hooks, signal, sink: watch })
+  const { plan, ...capacity } = outcome.analysis.capacity as LadderSection
   const interrupted = hooks.signal.aborted
   return { dir: outcome.dir, capacity, plan, exitCode: interrupted ? EXIT.interrupted : capacity.capacity ? EXIT.ok : EXIT.gateFailed }
 }

@@ -10,7 +10,7 @@ import type { EngineConfig } from '../engine/config.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad, type LoadShape } from '../scenario/shape.ts'
 import { FanoutSink, type EngineSink } from '../metrics/interval.ts'
-import { RUN_SCHEMA, runId, type RunJson, type RunStatus } from '../record/run-json.ts'
+import { RUN_SCHEMA, runId, type LadderSpec, type RunJson, type RunStatus } from '../record/run-json.ts'
 import { HostSampler, ProcessSampler } from '../record/samplers/proc.ts'
 import { PrometheusSampler } from '../record/samplers/prometheus.ts'
 import type { Sampler } from '../record/samplers/index.ts'
@@ -23,6 +23,7 @@ import { lmsloadVersion } from '../core/install.ts'
 import { defaultRunDir } from './outputs.ts'
 import { resolveScenario } from './scenarios.ts'
 import { ProgressSink, type Progress } from './progress.ts'
+import { GeneratorWatch } from './generator-watch.ts'
 import { ResourceRecorder } from './resources.ts'
 import { analyzeDir, loadBudgetFile } from './analyze.ts'
 import type { WrittenReports } from './report.ts'
@@ -67,6 +68,8 @@ export interface RunRequest {
   stepSummaryFile?: string
   /** Overrides the scenario's `options.gracefulStop` (a shortened run need not wait for long journeys). */
   gracefulStopMs?: number
+  /** A capacity ladder: recorded in run.json, so the analysis computes the ladder's capacity. */
+  capacity?: LadderSpec
 }
 
 export interface RunHooks {
@@ -132,7 +135,7 @@ function defaultWorkers(target: URL): number {
   return Math.max(1, isLoopbackHost(target.hostname) ? cores - 1 : cores)
 }
 
-function runJson(id: string, scenario: Scenario, file: string, target: { url: string; bundled: BundledBackend | undefined }, config: EngineConfig, scrape: string[], pids: number[]): RunJson {
+function runJson(id: string, scenario: Scenario, file: string, target: { url: string; bundled: BundledBackend | undefined }, config: EngineConfig, scrape: string[], pids: number[], capacity: LadderSpec | undefined): RunJson {
   const load = shapeLoad(scenario, config.shape)
   const cpu = cpus()
   return {
@@ -162,6 +165,7 @@ function runJson(id: string, scenario: Scenario, file: string, target: { url: st
     plan: { learners: load.learners, durationMs: load.durationMs },
     endpoints: [],
     steps: [],
+    ...(capacity ? { capacity } : {}),
     startedAt: new Date().toISOString(),
   }
 }
@@ -213,7 +217,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const dir = req.out === undefined ? defaultRunDir(id) : path.resolve(req.out)
     const scrape = [...(req.scrape ?? [])]
     const pids = [...(req.pids ?? [])]
-    const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids))
+    const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids, req.capacity))
     notice(`recording to ${displayPath(dir)}`)
 
     const samplers: Sampler[] = [new HostSampler(), new ProcessSampler(process.pid, 'generator', false)]
@@ -241,17 +245,19 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const progress = new ProgressSink((p) => hooks.onProgress?.(p))
     recorder.start()
     let engine: EngineResult
+    const sinks = new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : []))
+    const watch = new GeneratorWatch((event) => sinks.event(event))
     try {
-      engine = await runEngine(scenario, config, new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : [])), stop.signal)
+      engine = await runEngine(scenario, config, new FanoutSink(watch, sinks), stop.signal)
     } finally {
       hooks.signal.removeEventListener('abort', forward)
       await recorder.stop()
     }
     if (writer.failed) {
-      writer.finish('failed', { ...engine, failure: writer.failed.message })
+      writer.finish('failed', { ...engine, generatorSaturated: watch.saturated, failure: writer.failed.message })
       throw writer.failed
     }
-    const run = writer.finish(engine.status, { ...engine, end: endOf(engine.status, stop.signal.reason) })
+    const run = writer.finish(engine.status, { ...engine, generatorSaturated: watch.saturated, end: endOf(engine.status, stop.signal.reason) })
     await hooks.beforeAnalyze?.(dir)
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode

@@ -11,18 +11,12 @@ import { shapeLoad } from '../scenario/shape.ts'
 import { addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
-// The generator is called saturated when a worker's event loop stays this busy or this late
-// for SATURATED_SECONDS in a row: its own delays would then show up as the server's latency.
-const SATURATED_ELU = 0.95
-const SATURATED_LAG_MS = 50
-const SATURATED_SECONDS = 3
 
 export interface EngineResult {
   status: 'completed' | 'aborted' | 'failed'
   startMs: number
   endMs: number
   seconds: number
-  generatorSaturated: boolean
   failure?: string
 }
 
@@ -108,8 +102,6 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
   let nextSecond = 0
   let startMs = 0
   let failure: string | undefined
-  let saturatedRun = 0
-  let saturated = false
 
   const alive = () => workers.length - doneAt.size
 
@@ -140,13 +132,6 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
         }
         for (const part of parts) {
           for (const [kind, key, value, at] of part.writes) sink.event({ type: 'write', atMs: at, kind, key, value })
-        }
-        const busy = record.generator.workers.some((w) => w && (w.elu >= SATURATED_ELU || w.lagP99Ms >= SATURATED_LAG_MS))
-        saturatedRun = busy ? saturatedRun + 1 : 0
-        if (saturatedRun === SATURATED_SECONDS && !saturated) {
-          saturated = true
-          const worst = record.generator.workers.filter(Boolean).map((w) => `elu ${w.elu.toFixed(2)}, lag p99 ${w.lagP99Ms.toFixed(0)} ms`).join('; ')
-          sink.event({ type: 'generator-saturated', atMs: record.startMs, fromSecond: nextSecond - SATURATED_SECONDS + 1, detail: worst })
         }
         sink.interval(record)
       }
@@ -223,6 +208,6 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
   sink.event({ type: 'phase', phase: 'end', atMs: endMs })
   return {
     status: failure ? 'failed' : signal.aborted ? 'aborted' : 'completed',
-    startMs, endMs, seconds: nextSecond, generatorSaturated: saturated, failure,
+    startMs, endMs, seconds: nextSecond, failure,
   }
 }

@@ -52,6 +52,8 @@ export interface RunJson {
   steps: Array<{ id: string; name: string }>
   startedAt: string
   endedAt?: string
+  /** A capacity ladder (`lmsload capacity`): its SLO, steps and plan, so that analysing the run gives its capacity. */
+  capacity?: LadderSpec
   /** How the run ended (absent while running, and in runs recorded before 0.2: derive it from `status`). */
   end?: { reason: EndReason; detail?: string }
   result?: {
@@ -61,6 +63,22 @@ export interface RunJson {
     generatorSaturated: boolean
     failure?: string
   }
+}
+
+/** What `lmsload capacity` records of its ladder in run.json. */
+export interface LadderSpec {
+  mode: 'ladder'
+  /** A latency ceiling like 'p95<800ms'. */
+  slo: string
+  /** Share of failed requests a step may have and still meet the SLO. */
+  errorBudget: number
+  /** Learners arriving per second at the first and last step. */
+  from: number
+  to: number
+  steps: number
+  holdMs: number
+  /** Today's peak (in learners arriving per second), yearly growth and instances, for the plan. */
+  plan: { currentPeak?: number; growthPerYear?: number; instances?: number }
 }
 
 /** A run's id and directory name: `yyyymmdd-hhmmss-<name>` (local time). */
@@ -90,5 +108,13 @@ export const RUN_JSON_SCHEMA = {
     startedAt: { type: 'string' },
     endedAt: { type: 'string' },
     end: { type: 'object', required: ['reason'], properties: { reason: { enum: END_REASONS }, detail: { type: 'string' } } },
+    capacity: {
+      type: 'object', required: ['mode', 'slo', 'errorBudget', 'from', 'to', 'steps', 'holdMs', 'plan'],
+      properties: {
+        mode: { const: 'ladder' }, slo: { type: 'string' }, errorBudget: { type: 'number', minimum: 0, maximum: 1 }, from: { type: 'number' }, to: { type: 'number' },
+        steps: { type: 'integer', minimum: 1 }, holdMs: { type: 'number', minimum: 0 },
+        plan: { type: 'object', properties: { currentPeak: { type: 'number' }, growthPerYear: { type: 'number' }, instances: { type: 'number' } } },
+      },
+    },
   },
 } as const

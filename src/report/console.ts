@@ -1,5 +1,5 @@
 import type { Analysis } from '../analyze/analysis.ts'
-import { ms, pct, rate } from './format.ts'
+import { ms, notEvaluated, pct, rate } from './format.ts'
 import { headline } from './headline.ts'
 import { budgetDetail, budgetStatus, journeyErrorLine } from './verdict-text.ts'
 import { drillSentence, outageLines } from './drill.ts'
@@ -33,6 +33,8 @@ export function consoleSummary(a: Analysis): string {
     if (a.findings.length > 6) out.push(`  … and ${a.findings.length - 6} more in analysis.json`)
     out.push('')
   }
+  const unjudged = notEvaluated(a)
+  if (unjudged.length > 0) out.push(`Not evaluated for want of data: ${unjudged.map((r) => r.id).join(', ')} (what each needs: analysis.json rules)`, '')
   const rows = [['endpoint', 'count', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max']]
   for (const e of [...a.endpoints, a.overall]) {
     rows.push([e.name, String(e.count), rate(e.throughputPerSec), pct(e.errorRate, 1), ms(e.latencyMs?.p50), ms(e.latencyMs?.p95), ms(e.latencyMs?.p99), ms(e.latencyMs?.max)])

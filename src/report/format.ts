@@ -1,4 +1,5 @@
 // Number formatting shared by every writer, so the console, Markdown, JUnit and HTML say the same.
+import type { Analysis, RuleResult } from '../analyze/analysis.ts'
 
 /** Milliseconds for people: `0.8 ms`, `31 ms`, `1.25 s`; `–` when there is no value. */
 export function ms(v: number | null | undefined): string {
@@ -56,4 +57,9 @@ export function duration(sec: number): string {
   if (sec < 120) return `${Math.round(sec)} s`
   if (sec < 7200) return `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`
   return `${Math.floor(sec / 3600)} h ${Math.round((sec % 3600) / 60)} min`
+}
+
+/** The rules that could not judge the run (an analysis.json from before rule results lists none). */
+export function notEvaluated(a: Analysis): Array<Extract<RuleResult, { status: 'not-evaluated' }>> {
+  return (a.rules ?? []).filter((r): r is Extract<RuleResult, { status: 'not-evaluated' }> => r.status === 'not-evaluated')
 }

@@ -1,10 +1,7 @@
 import type { Analysis } from '../analyze/analysis.ts'
-import type { LadderCapacity } from '../analyze/capacity/ladder.ts'
-import type { CapacityPlan } from '../analyze/capacity/plan.ts'
+import type { LadderSection } from '../analyze/capacity/ladder.ts'
 import { count, ms, pct, rate } from './format.ts'
 import { bottleneckClause, budgetDetail } from './verdict-text.ts'
-
-export type LadderSection = LadderCapacity & { plan: CapacityPlan | null }
 
 /** The capacity section of a ladder run, when the analysis has one. */
 export function ladderOf(a: Analysis): LadderSection | undefined {
@@ -28,6 +25,8 @@ export function headline(a: Analysis): { verdict: string; capacity: string; bott
     capacity = ladder.plan
       ? `Capacity (SLO ${ladder.slo.rule}): ${ladder.plan.sentence}`
       : `Capacity (SLO ${ladder.slo.rule}): ${c.bound === 'at-least' ? 'at least ' : ''}${rate(c.arrivalRatePerSec)} learners arriving per second (${rate(c.throughputPerSec)} requests/s, ${rate(c.requestsInFlight)} requests in flight).`
+  } else if (ladder?.verdict?.kind === 'too-few-steps') {
+    capacity = `Capacity: the ladder cannot say: ${ladder.verdict.reason}.`
   } else if (ladder) {
     capacity = `Capacity: no step of the ladder met the SLO ${ladder.slo.rule}; the platform is over capacity at the lowest step tried.`
   } else if (a.arrivals.started === 0) {

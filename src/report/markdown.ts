@@ -1,7 +1,7 @@
 import { drillSentence, outageLines } from './drill.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
-import { count, duration, ms, pct, rate, signedPct } from './format.ts'
+import { count, duration, ms, notEvaluated, pct, rate, signedPct } from './format.ts'
 import { headline } from './headline.ts'
 import { trustWarnings } from './trust.ts'
 import { budgetDetail, journeyErrorLine, outcomeBadge } from './verdict-text.ts'
@@ -54,6 +54,12 @@ export function markdownSummary(a: Analysis, options: { reportFile?: string } = 
     out.push(`   ${f.recommendation.replace(/\n/g, ' ')}`)
   }
   if (a.findings.length > 5) out.push('', `… and ${a.findings.length - 5} more in \`analysis.json\`.`)
+  const unjudged = notEvaluated(a)
+  if (unjudged.length) {
+    out.push('', `<details><summary>${unjudged.length} rule${unjudged.length === 1 ? '' : 's'} not evaluated (no data to judge by)</summary>`, '')
+    for (const r of unjudged) out.push(`- \`${r.id}\`: ${cell(r.reason)}; needs ${cell(r.needs)}`)
+    out.push('', '</details>')
+  }
   out.push('', '### Endpoints', '', mdTable(['endpoint', 'count', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'],
     [...a.endpoints, a.overall].map((e) => [e.name === 'overall' ? '**overall**' : `\`${e.name}\``, count(e.count), rate(e.throughputPerSec), pct(e.errorRate), ms(e.latencyMs?.p50), ms(e.latencyMs?.p95), ms(e.latencyMs?.p99), ms(e.latencyMs?.max)]),
     ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']))

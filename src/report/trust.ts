@@ -5,7 +5,11 @@ import { endSentence } from './verdict-text.ts'
 /** Why the numbers of this run deserve less trust, in plain words; empty when nothing is known. */
 export function trustWarnings(a: Analysis): string[] {
   const out: string[] = []
-  if (a.trust.generatorSaturated) out.push('The load generator itself was saturated during the run: some latency was the generator\'s own delay and the target saw less load than planned. Run with more workers or on a bigger machine.')
+  // The generator's and the machine's own noise: the findings' text, written once by their rules.
+  for (const id of ['generator-saturated', 'noisy-machine']) {
+    const f = a.findings.find((x) => x.id === id)
+    if (f) out.push(`${f.title}. ${f.explanation} ${f.recommendation}`)
+  }
   if (a.trust.droppedArrivals > 0) out.push(`${count(a.trust.droppedArrivals)} planned arrivals (${pct(a.arrivals.planned ? a.trust.droppedArrivals / a.arrivals.planned : null)}) were dropped by the generator (learner cap or overload): the target saw less load than the scenario describes.`)
   if (a.trust.closedModel) out.push('Closed model: each virtual learner waits for its previous request, so a slow server receives fewer requests and queueing hides from the latency figures (coordinated omission). Prefer an open arrival model for capacity questions.')
   const end = endSentence(a.verdict.end)

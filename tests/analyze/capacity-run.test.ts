@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { analyzeDir } from '../../src/app/analyze.ts'
 import { capacityLadder, capacitySearch } from '../../src/app/capacity.ts'
 import { startLimitedTarget } from '../helpers/limited-target.ts'
 import { writeScenario } from '../helpers/target.ts'
@@ -43,9 +44,14 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
     expect(o.capacity.capacity!.bound).toBe('limit')
     expect(o.plan!.sentence).toMatch(/^The platform takes [\d.]+ learners arriving per second within the SLO \([\d.]+ requests\/s, [\d.]+ requests in flight, [\d.]+ learners in journeys at once\); /)
     expect(o.plan!.monthsUntilFull).not.toBeNull()
-    // The capacity is written into the run's analysis.json.
+    expect(o.capacity.verdict).toEqual({ kind: 'limit' })
+    // The capacity is in the run's analysis.json, and analysing the run again gives the same answer:
+    // run.json records the ladder, and the analysis computes its capacity (no patch after the run).
     const analysis = JSON.parse(readFileSync(path.join(o.dir, 'analysis.json'), 'utf8'))
     expect(analysis.capacity.mode).toBe('ladder')
+    expect(JSON.parse(readFileSync(path.join(o.dir, 'run.json'), 'utf8')).capacity).toMatchObject({ mode: 'ladder', slo: 'p95<100ms', errorBudget: 0.01, steps: 5, holdMs: 6000 })
+    const again = analyzeDir(o.dir, { write: false }).analysis.capacity as typeof analysis.capacity
+    expect(again).toEqual({ ...o.capacity, plan: o.plan })
   })
 
   it('ladder: four planned short steps give four points and a USL fit; an SLO that never broke gives a floor, not a limit', async () => {
@@ -57,6 +63,7 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
     expect(o.capacity.steps.every((s) => s.meetsSlo)).toBe(true)
     expect(o.capacity.usl).not.toBeNull()
     expect(o.capacity.capacity).toMatchObject({ bound: 'at-least' })
+    expect(o.capacity.verdict).toEqual({ kind: 'floor' })
     expect(o.capacity.capacity!.arrivalRatePerSec).toBeGreaterThan(15)
     expect(o.plan!.sentence).toMatch(/^The platform takes at least [\d.]+ learners arriving per second within the SLO .*this is a floor, not the limit \(raise --to to find it\)/)
     expect(o.plan!.sentence).not.toMatch(/months|instance/)

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { headline, ladderOf } from '../../src/report/headline.ts'
+import { ladderAnalysis } from '../helpers/analyses.ts'
 import { planCapacity } from '../../src/analyze/capacity/plan.ts'
 import { searchScale } from '../../src/analyze/capacity/search.ts'
 import { parseLoadCsv } from '../../src/analyze/capacity/csv.ts'
@@ -34,6 +36,31 @@ describe('capacity planning', () => {
     expect(plan).toMatchObject({ bound: 'at-least', monthsUntilFull: null, instancesInOneYear: null })
     expect(plan.sentence).toBe("The platform takes at least 12 learners arriving per second within the SLO: the SLO held at every load tried, so this is a floor, not the limit (raise --to to find it); at least 20 % above today's peak of 10 learners arriving per second; when growth uses it up cannot be said from a floor.")
     expect(plan.sentence).not.toMatch(/months/)
+  })
+})
+
+describe('a ladder\'s capacity, computed by the analysis from what run.json records', () => {
+  it('a floor when every step held, a limit where a higher step broke the SLO', () => {
+    expect(ladderOf(ladderAnalysis())!.verdict).toEqual({ kind: 'floor' })
+    const c = ladderOf(ladderAnalysis({ slo: 'p95<30ms' }))!
+    expect(c.verdict).toEqual({ kind: 'limit' })
+    expect(c.capacity!.bound).toBe('limit')
+    expect(c.plan!.sentence).toMatch(/^The platform takes [\d.]+ learners arriving per second within the SLO/)
+  })
+
+  it('over the SLO from the first step: no capacity, and the first step\'s figures say by how much', () => {
+    const c = ladderOf(ladderAnalysis({ slo: 'p95<1ms' }))!
+    expect(c.capacity).toBeNull()
+    expect(c.verdict).toMatchObject({ kind: 'over-slo-from-first-step', firstStep: { arrivalRatePerSec: 40 } })
+    expect(c.plan).toBeNull()
+  })
+
+  it('not enough steady steps: a run that ended in the first step\'s warm-up says why it cannot tell', () => {
+    const c = ladderOf(ladderAnalysis({ seconds: 3 }))!
+    expect(c.capacity).toBeNull()
+    expect(c.verdict).toMatchObject({ kind: 'too-few-steps', steadySteps: 0 })
+    expect(c.verdict.kind === 'too-few-steps' && c.verdict.reason).toMatch(/no step held steady/)
+    expect(headline(ladderAnalysis({ seconds: 3 })).capacity).toMatch(/^Capacity: the ladder cannot say: no step held steady/)
   })
 })
 

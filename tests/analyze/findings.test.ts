@@ -126,3 +126,57 @@ describe('finding rules', () => {
     expect(ids({ endpoints: [fast], model: 'closed' })).toEqual(['closed-model-bias'])
   })
 })
+
+describe('ranking: a symptom keeps only what its co-occurring cause does not account for in this run', () => {
+  it('lock waits are the slow statements\' when the writers hold the lock in them, and lock contention\'s when they hold it in their own code', () => {
+    const reader = { name: 'GET /api/me', count: () => 50, latencies: (_t: number, n: number) => spread(n, 1, 3), timing: () => ({ db: 0.3, app: 0.3 }) }
+    // Writers whose transactions are slow statements (a scan inside the transaction): the queue for the lock is the scan's.
+    const scanning = { name: 'PUT /answers/:id', count: () => 20, latencies: (_t: number, n: number) => spread(n, 140, 160), timing: () => ({ db: 40, lock: 100, app: 1 }) }
+    const scan = findings({ endpoints: [reader, scanning], resources: [idleTarget] })
+    expect(scan[0]!.id).toBe('slow-query')
+    expect(scan.find((f) => f.id === 'lock-contention')!.impact).toBeLessThan(0.05)
+    // The same lock wait behind writers that hold the lock across their own work (fast statements).
+    const holding = { ...scanning, timing: () => ({ db: 1, lock: 100, app: 40 }) }
+    expect(top({ endpoints: [reader, holding], resources: [idleTarget] })).toBe('lock-contention')
+  })
+
+  it('CPU saturation is the blocked event loop\'s only in the seconds the loop was blocked', () => {
+    const hot = (t: number) => t >= 5 && t < 25
+    const start = { name: 'POST /attempts', count: () => 10, latencies: (t: number, n: number) => spread(n, hot(t) ? 200 : 5, hot(t) ? 400 : 10), timing: () => ({ db: 1, app: 25 }) }
+    const target = (blocked: (t: number) => boolean) => metrics((t) => ({ cpu_ratio: hot(t) ? 0.98 : 0.2, event_loop_lag_p99_ms: blocked(t) ? 250 : 11, event_loop_lag_max_ms: blocked(t) ? 260 : 12 }))
+    const cpu = (blocked: (t: number) => boolean) => findings({ endpoints: [fast, start], resources: [target(blocked)] }).find((f) => f.id === 'cpu-saturation')?.impact
+    const whileBlocked = cpu(hot)
+    const blockedEarly = cpu((t) => t >= 1 && t < 4)
+    expect(blockedEarly).toBeGreaterThan(0.1)
+    expect(whileBlocked ?? 0).toBeLessThan(0.1 * blockedEarly!)
+  })
+})
+
+describe('rules without data say so', () => {
+  const run = (spec: Partial<SyntheticRun> & Pick<SyntheticRun, 'endpoints'>) => {
+    const { run: r, histograms } = syntheticRun({ seconds: 30, ...spec })
+    return analyzeRun(r, histograms, { generatedAt: 'now' }).rules
+  }
+
+  it('a run with neither Server-Timing nor target metrics: server-side rules are not evaluated, with what would let them judge', () => {
+    const plain = { name: 'GET /api/me', count: () => 50, latencies: (_t: number, n: number) => spread(n, 1, 3) }
+    const rules = run({ endpoints: [plain] })
+    const status = Object.fromEntries(rules.map((r) => [r.id, r.status]))
+    for (const id of ['cpu-saturation', 'event-loop-blocking', 'slow-query', 'n-plus-one', 'pool-saturation', 'lock-contention', 'cache-ineffective', 'cache-stampede', 'slow-upstream', 'memory-growth', 'gc-pressure']) {
+      expect(status[id], id).toBe('not-evaluated')
+    }
+    for (const id of ['error-burst', 'connection-failures', 'concurrency-limit', 'generator-saturated', 'dropped-arrivals']) expect(status[id], id).toBe('clear')
+    expect(status['noisy-machine']).toBe('not-evaluated')
+    const cpu = rules.find((r) => r.id === 'cpu-saturation')
+    expect(cpu).toMatchObject({ reason: 'no CPU data for the target' })
+    expect(cpu?.status === 'not-evaluated' && cpu.needs).toMatch(/--pid/)
+  })
+
+  it('with Server-Timing and /metrics the same rules judge, and a found cause says found', () => {
+    const answers = { name: 'PUT /answers/:id', count: () => 20, latencies: (_t: number, n: number) => spread(n, 30, 40), timing: () => ({ db: 30, lock: 0.1, pool: 0.1, upstream: 0.1, app: 1 }), timingDesc: () => ({ 'cache=hit': 5 }) }
+    const host = { source: 'host', kind: 'host', metrics: () => ({ cores: 2, cpu_ratio: 0.3, steal_ratio: 0, cpu_pressure_ratio: 0.01 }) }
+    const rules = run({ endpoints: [fast, answers], resources: [host, metrics(() => ({ cpu_ratio: 0.2, event_loop_lag_p99_ms: 11, heap_used_bytes: 50e6, gc_ratio: 0.01 }), () => ({ '/answers/:id': { db_queries_per_request: 3 } }))] })
+    expect(rules.filter((r) => r.status === 'not-evaluated')).toEqual([])
+    expect(rules.find((r) => r.id === 'slow-query')?.status).toBe('found')
+  })
+})

@@ -2,9 +2,6 @@
 // so every number in them is one the analyzer could have written.
 import { analyzeRun } from '../../src/analyze/analyze.ts'
 import type { Analysis } from '../../src/analyze/analysis.ts'
-import { ladderCapacity } from '../../src/analyze/capacity/ladder.ts'
-import { planCapacity } from '../../src/analyze/capacity/plan.ts'
-import { parseBudgetRule } from '../../src/core/budget-rule.ts'
 import { spread, syntheticRun } from './synthetic-run.ts'
 import { withSentence } from '../../src/app/analyze.ts'
 
@@ -33,21 +30,21 @@ export function troubledAnalysis(options: { slowdown?: number } = {}): Analysis 
   return withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
 }
 
-/** A capacity ladder: six steady steps, throughput flattening and latency bending up. */
-export function ladderAnalysis(): Analysis {
+/**
+ * A capacity ladder: six steady steps, throughput flattening and latency bending up. Its run.json
+ * records the ladder (as `lmsload capacity` does), so the analysis computes the capacity section.
+ */
+export function ladderAnalysis(options: { slo?: string; seconds?: number } = {}): Analysis {
   const step = (t: number) => Math.min(6, Math.floor(t / 20) + 1)
   const x = (k: number) => [40, 80, 120, 150, 160, 150][k - 1]!
   const { run, histograms } = syntheticRun({
-    seconds: 120,
+    seconds: options.seconds ?? 120,
     endpoints: [{ name: 'POST /api/attempts', count: (t) => x(step(t)), latencies: (t, n) => spread(n, 8 * (1 + (step(t) / 4) ** 4), 12 * (1 + (step(t) / 4) ** 4)) }],
     arrivals: (t) => ({ planned: x(step(t)), started: x(step(t)), dropped: 0 }),
     active: (t) => x(step(t)) / 5,
     profile: { kind: 'steps', stages: [1, 2, 3, 4, 5, 6].map((k) => ({ rate: x(k), durationSec: 20 })) },
     resources: [{ source: 'target:process', kind: 'process', metrics: (t) => ({ cpu_ratio: Math.min(2, step(t) / 3), rss_bytes: 100e6, processes: 1 }) }],
   })
-  const analysis = withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
-  const ladder = ladderCapacity(analysis, parseBudgetRule('p95 < 100ms', 'slo'), 0.01)
-  const plan = ladder.capacity ? planCapacity(ladder.capacity.arrivalRatePerSec, 'learners arriving per second', ladder.capacity.bound, { currentPeak: 20, growthPerYear: 0.3 }) : null
-  analysis.capacity = { ...ladder, plan }
-  return analysis
+  run.run.capacity = { mode: 'ladder', slo: options.slo ?? 'p95 < 100ms', errorBudget: 0.01, from: 40, to: 150, steps: 6, holdMs: 20_000, plan: { currentPeak: 20, growthPerYear: 0.3 } }
+  return withSentence(analyzeRun(run, histograms, { generatedAt: '2026-11-23T00:00:00.000Z' }))
 }

@@ -1,6 +1,30 @@
-import type { BudgetRule } from '../../core/budget-rule.ts'
+import { parseBudgetRule, type BudgetRule } from '../../core/budget-rule.ts'
+import { UserError } from '../../core/errors.ts'
 import type { Analysis, LatencySummary } from '../analysis.ts'
+import type { LadderSpec } from '../../record/run-json.ts'
+import { planCapacity, type CapacityPlan } from './plan.ts'
 import { fitUsl, uslThroughput, type UslFit } from './usl.ts'
+
+const LATENCY_METRICS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'])
+
+/** An SLO like 'p95<800ms': a latency ceiling on the whole run (`where` names the flag or field). */
+export function parseSlo(text: string, where = '--slo'): BudgetRule {
+  const rule = parseBudgetRule(text, where)
+  if (!LATENCY_METRICS.has(rule.metric) || (rule.op !== '<' && rule.op !== '<=')) {
+    throw new UserError('LMSLOAD_USAGE', `${where}: expected a latency ceiling like 'p95<800ms', got '${text}'`)
+  }
+  return rule
+}
+
+
+/**
+ * What a ladder can say, typed: a limit (a higher step broke the SLO), a floor (every step held),
+ * over the SLO from its first step, or nothing for want of steady steps (with the reason).
+ */
+export type LadderVerdict =
+  | { kind: 'limit' | 'floor' }
+  | { kind: 'over-slo-from-first-step'; firstStep: { arrivalRatePerSec: number; p95Ms: number | null; errorRate: number } }
+  | { kind: 'too-few-steps'; steadySteps: number; reason: string }
 
 export interface CapacityStep {
   /** The planned stage (0-based) in run.json. */
@@ -31,7 +55,11 @@ export interface LadderCapacity {
   knee: { stepIndex: number; throughputPerSec: number; p95Ms: number } | null
   /** The highest step meeting the SLO and error budget, in the planner's unit; null when no step did. */
   capacity: LadderLimit | null
+  verdict: LadderVerdict
 }
+
+/** The capacity section of a ladder run's analysis: the ladder's capacity and its plan. */
+export type LadderSection = LadderCapacity & { plan: CapacityPlan | null }
 
 /**
  * A ladder's capacity. The unit is the rate of arriving learners: what an open model controls and a
@@ -101,10 +129,31 @@ export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget:
   const journeysEnd = started > 0 && ended * 2 >= started
   const maxN = Math.max(...points.map((p) => p.n), usl?.peakN ?? 0) * 1.25
   const uslCurve = usl ? Array.from({ length: 61 }, (_, i) => ({ n: (maxN * i) / 60, x: uslThroughput(usl!, (maxN * i) / 60) })) : []
+  let verdict: LadderVerdict
+  if (best) verdict = { kind: broke ? 'limit' : 'floor' }
+  else if (steps.length === 0) {
+    const ran = analysis.run.durationSec
+    verdict = { kind: 'too-few-steps', steadySteps: 0, reason: `no step held steady: the run ${analysis.run.end && analysis.run.end.reason !== 'completed' ? `ended (${analysis.run.end.reason}) ` : 'ended '}after ${ran} s, before the first step's warm-up was over` }
+  } else {
+    const first = steps[0]!
+    verdict = { kind: 'over-slo-from-first-step', firstStep: { arrivalRatePerSec: first.arrivalRatePerSec, p95Ms: first.latencyMs?.p95 ?? null, errorRate: first.errorRate } }
+  }
   return {
     mode: 'ladder', slo: { rule: slo.text, errorBudget }, steps, usl, uslCurve, knee,
     capacity: best
       ? { arrivalRatePerSec: best.arrivalRatePerSec, throughputPerSec: best.throughputPerSec, requestsInFlight: best.concurrency, concurrentLearners: journeysEnd ? best.activeLearners : null, bound: broke ? 'limit' : 'at-least' }
       : null,
+    verdict,
   }
+}
+
+const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString())
+
+/** The ladder's capacity and plan from an analysed ladder run and what run.json recorded of the ladder. Pure. */
+export function ladderSection(analysis: Analysis, spec: LadderSpec): LadderSection {
+  const capacity = ladderCapacity(analysis, parseSlo(spec.slo, 'run.json capacity.slo'), spec.errorBudget)
+  const c = capacity.capacity
+  const detail = c ? [`${rate(c.throughputPerSec)} requests/s`, `${rate(c.requestsInFlight)} requests in flight`, ...(c.concurrentLearners !== null ? [`${rate(c.concurrentLearners)} learners in journeys at once`] : [])].join(', ') : ''
+  const plan = c ? planCapacity(c.arrivalRatePerSec, LADDER_UNIT, c.bound, { ...spec.plan, detail, raise: 'raise --to' }) : null
+  return { ...capacity, plan }
 }

@@ -1,4 +1,5 @@
 import type { Analysis, EndpointSummary } from '../analysis.ts'
+import { GENERATOR_SATURATED } from '../generator.ts'
 import { mannWhitney } from './mann-whitney.ts'
 
 export interface EndpointComparison {
@@ -73,7 +74,7 @@ function mismatches(b: Analysis, c: Analysis): string[] {
   for (const k of ['workers', 'seed']) diff(out, `option ${k}`, b.run.options[k], c.run.options[k])
   for (const k of ['cpuModel', 'cpus', 'hostname', 'node', 'lmsloadVersion']) diff(out, `machine ${k}`, b.run.environment[k], c.run.environment[k])
   if (b.trust.incomplete || c.trust.incomplete) out.push(`a run is incomplete (${[b, c].filter((a) => a.trust.incomplete).map((a) => `${a.run.id}: ${a.run.end?.reason ?? a.run.status}`).join('; ')})`)
-  if (b.trust.generatorSaturated || c.trust.generatorSaturated) out.push('the load generator saturated in a run: its latencies include the generator\'s delays')
+  if (b.trust.generatorSaturated || c.trust.generatorSaturated) out.push(`${GENERATOR_SATURATED.short} (in ${[b, c].filter((a) => a.trust.generatorSaturated).map((a) => a.run.id).join(' and ')})`)
   return out
 }
 

@@ -1,3 +1,4 @@
+import { missingCacheOutcomes } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { cacheTotals } from './cache.ts'
 import { clamp01, componentMs, endpointMs } from './signals.ts'
@@ -9,6 +10,7 @@ import { clamp01, componentMs, endpointMs } from './signals.ts'
 export const cacheStampede: FindingRule = {
   id: 'cache-stampede',
   kind: 'cause',
+  missing: missingCacheOutcomes,
   detect(s) {
     const t = cacheTotals(s)
     // A working cache misses about once per entry per lifetime, and concurrent misses are coalesced

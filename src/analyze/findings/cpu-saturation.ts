@@ -1,3 +1,4 @@
+import { missingCpu } from './missing.ts'
 import { quantile } from 'simple-statistics'
 import type { FindingRule } from './rule.ts'
 import { clamp01, fmtMs, type Signals } from './signals.ts'
@@ -13,10 +14,20 @@ export function targetCpu(s: Signals): { cpu: Array<number | null>; capacity: nu
   return undefined
 }
 
+// The share of its usable cores from which the target counts as out of CPU.
+const SATURATED = 0.85
+
+/** Per second: whether the target used at least 85 % of the cores it can use (false where unsampled). */
+export function cpuSaturatedSeconds(s: Signals): boolean[] {
+  const t = targetCpu(s)
+  return s.series.t.map((_, i) => t !== undefined && (t.cpu[i] ?? 0) >= SATURATED * t.capacity)
+}
+
 /** The target's CPU is at its limit and latency rises with it. */
 export const cpuSaturation: FindingRule = {
   id: 'cpu-saturation',
   kind: 'cause',
+  missing: missingCpu,
   detect(s) {
     const t = targetCpu(s)
     if (!t) return undefined
@@ -24,7 +35,7 @@ export const cpuSaturation: FindingRule = {
     const other: number[] = []
     t.cpu.forEach((v, i) => {
       if (v === null || s.series.p95[i] === null) return
-      if (v >= 0.85 * t.capacity) saturated.push(i)
+      if (v >= SATURATED * t.capacity) saturated.push(i)
       else other.push(i)
     })
     if (saturated.length < 3) return undefined

@@ -1,7 +1,9 @@
+import { missingMetric } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, componentMs, endpointMs, fmtMs, pct } from './signals.ts'
 
-const LAG_MS = 50
+/** Event-loop lag (p99 of a second) from which the loop counts as blocked. */
+export const LAG_MS = 50
 // Routes whose own work is typically password hashing: only there is hashing advice given.
 const HASHING_ROUTE = /\b(login|log-in|signin|sign-in|auth|session|sessions|token|tokens|password|register|signup)\b/i
 
@@ -15,6 +17,7 @@ function queueingMs(e: Parameters<typeof endpointMs>[0]): number {
 export const eventLoopBlocking: FindingRule = {
   id: 'event-loop-blocking',
   kind: 'cause',
+  missing: (s) => missingMetric(s, 'event_loop_lag_p99_ms', 'event-loop lag', 'nodejs_eventloop_lag_p99_seconds (prom-client\'s default metrics)', 3),
   detect(s) {
     const lag = s.metrics?.values('event_loop_lag_p99_ms') ?? []
     if (lag.length < 3) return undefined

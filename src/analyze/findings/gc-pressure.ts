@@ -1,3 +1,4 @@
+import { missingMetric } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, pct } from './signals.ts'
 
@@ -5,6 +6,7 @@ import { clamp01, pct } from './signals.ts'
 export const gcPressure: FindingRule = {
   id: 'gc-pressure',
   kind: 'cause',
+  missing: (s) => missingMetric(s, 'gc_ratio', 'garbage-collection time', 'nodejs_gc_duration_seconds (prom-client\'s default metrics)'),
   detect(s) {
     const ratio = s.metrics?.quantile('gc_ratio', 0.9)
     if (ratio === undefined || ratio < 0.1) return undefined

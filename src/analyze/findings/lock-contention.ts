@@ -1,3 +1,4 @@
+import { missingComponent } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { componentFinding, dominatedBy, fmtMs, pct } from './server-timing-share.ts'
 import { clamp01, componentMs } from './signals.ts'
@@ -6,6 +7,7 @@ import { clamp01, componentMs } from './signals.ts'
 export const lockContention: FindingRule = {
   id: 'lock-contention',
   kind: 'cause',
+  missing: (s) => missingComponent(s, 'lock', 'lock-wait', { name: 'db_lock_wait_ratio', exported: 'lms_db_lock_wait_seconds_sum' }),
   detect(s) {
     const endpoints = dominatedBy(s, 'lock', 10, 0.3)
     if (endpoints.length > 0) {

@@ -1,3 +1,4 @@
+import { missingMemory } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, type ResourceView } from './signals.ts'
 
@@ -23,6 +24,7 @@ function growth(view: ResourceView | undefined, metric: string, from: number, to
 export const memoryGrowth: FindingRule = {
   id: 'memory-growth',
   kind: 'cause',
+  missing: missingMemory,
   detect(s) {
     // From the first busy second to the last: warm-up allocations settle within seconds.
     const busy = s.series.throughput.map((x, i) => (x > 0 ? i : -1)).filter((i) => i >= 0)

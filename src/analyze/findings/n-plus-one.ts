@@ -1,3 +1,4 @@
+import { missingStatementCounts } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, componentMs, endpointMs, fmtMs, routeOf } from './signals.ts'
 
@@ -8,6 +9,7 @@ const MANY_QUERIES = 20
 export const nPlusOne: FindingRule = {
   id: 'n-plus-one',
   kind: 'cause',
+  missing: missingStatementCounts,
   detect(s) {
     const hits = s.endpoints
       .map((e) => ({ e, queries: s.routes[routeOf(e.name)]?.db_queries_per_request ?? 0 }))

@@ -1,3 +1,4 @@
+import { missingComponent } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { componentFinding, dominatedBy, fmtMs, pct } from './server-timing-share.ts'
 import { clamp01 } from './signals.ts'
@@ -6,6 +7,7 @@ import { clamp01 } from './signals.ts'
 export const poolSaturation: FindingRule = {
   id: 'pool-saturation',
   kind: 'cause',
+  missing: (s) => missingComponent(s, 'pool', 'connection-pool wait', { name: 'db_pool_waiting', exported: 'lms_db_pool_waiting' }),
   detect(s) {
     // A right-sized pool has connections free: waits of a millisecond are already a queue.
     const endpoints = dominatedBy(s, 'pool', 1, 0.1)

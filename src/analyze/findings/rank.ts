@@ -1,43 +1,145 @@
-import type { Finding } from '../analysis.ts'
+import type { EndpointSummary, Finding } from '../analysis.ts'
+import { cacheCounts } from './cache.ts'
+import { TRANSPORT_KINDS } from '../outages.ts'
+import { cpuSaturatedSeconds } from './cpu-saturation.ts'
+import { LAG_MS } from './event-loop-blocking.ts'
+import { clamp01, componentMs, type Signals } from './signals.ts'
 
-// When one cause explains another's symptom, the symptom's impact is discounted: blocking work
-// keeps the CPU busy and makes requests time out; waiting writers hold pool connections; N+1
-// routes look like slow queries; table scans burn CPU; a stampede is a cache that misses in bursts.
-const EXPLAINS: Array<[cause: string, symptom: string, factor: number]> = [
-  ['event-loop-blocking', 'cpu-saturation', 0.4],
-  ['event-loop-blocking', 'lock-contention', 0.3],
-  ['event-loop-blocking', 'pool-saturation', 0.3],
-  ['event-loop-blocking', 'gc-pressure', 0.5],
-  ['slow-query', 'lock-contention', 0.3],
-  ['slow-query', 'pool-saturation', 0.5],
-  ['lock-contention', 'pool-saturation', 0.4],
-  ['n-plus-one', 'slow-query', 0.5],
-  // A growing heap's collections pause the event loop that receives statement results: measured
-  // in-process, database time swells with them.
-  ['memory-growth', 'slow-query', 0.5],
-  ['cache-stampede', 'cache-ineffective', 0.3],
-  ['slow-query', 'cpu-saturation', 0.4],
-  ['event-loop-blocking', 'connection-failures', 0.3],
-  ['event-loop-blocking', 'error-burst', 0.5],
-  ['connection-failures', 'error-burst', 0.7],
-  // On SQLite a writer holds the write mutex while its statements wait for connections that a
-  // flood of reads (N+1 pages, stampeding cache rebuilds) occupies: the lock wait is their symptom.
-  // Factors set from today's ground-truth runs (lock-contention 0.15–0.62 against n-plus-one 0.04–0.06).
-  ['n-plus-one', 'lock-contention', 0.05],
-  ['cache-stampede', 'lock-contention', 0.4],
-  // Reads a cache should have absorbed flood the pool the same way (profile no-cache: lock 0.12–0.14
-  // against cache-ineffective 0.02–0.13 in clean-clone CI runs).
-  ['cache-ineffective', 'lock-contention', 0.4],
+
+/**
+ * One cause's mechanism producing another finding's symptom. `share` is the part of the symptom
+ * that this run's evidence puts inside the cause: the symptom keeps only the rest of its impact.
+ * Every share is measured in the run (Server-Timing components add up per request, seconds are
+ * aligned across series); none is a constant.
+ */
+interface Explanation {
+  cause: string
+  symptom: string
+  share(s: Signals, cause: Finding): number
+}
+
+/** Seconds in which the target's event loop was blocked. A blocked loop answers its own /metrics late, so a missing sample after a blocked one counts as blocked. */
+function blockedSeconds(s: Signals): boolean[] {
+  const lag = s.metrics?.series('event_loop_lag_p99_ms') ?? []
+  const out: boolean[] = []
+  let last = false
+  for (let i = 0; i < s.series.t.length; i++) {
+    const v = lag[i]
+    if (v !== null && v !== undefined) last = v >= LAG_MS
+    out.push(last)
+  }
+  return out
+}
+
+/** The share of a per-second quantity that fell in the marked seconds. */
+function shareIn(marked: boolean[], weight: ArrayLike<number | null>): number {
+  let all = 0
+  let inside = 0
+  for (let i = 0; i < weight.length; i++) {
+    const w = weight[i] ?? 0
+    all += w
+    if (marked[i]) inside += w
+  }
+  return all > 0 ? inside / all : 0
+}
+
+/**
+ * Request time per second, what latency symptoms are made of: each endpoint's requests × its p95
+ * (the series keep per-endpoint p95, not means; a proxy that weighs slow seconds as they weigh).
+ */
+function requestTime(s: Signals): number[] {
+  const out = s.series.t.map(() => 0)
+  for (const e of Object.values(s.series.endpoints)) for (let i = 0; i < out.length; i++) out[i]! += (e.throughput[i] ?? 0) * (e.p95[i] ?? 0)
+  return out
+}
+
+/** A target metric per second when it was scraped, else request time. */
+const metricOr = (metric: string) => (s: Signals) => (s.metrics?.has(metric) ? s.metrics.series(metric) : requestTime(s))
+
+const transportPerSecond = (s: Signals) => s.series.t.map((_, i) => TRANSPORT_KINDS.reduce((n, k) => n + (s.series.errorsByKind[k]?.[i] ?? 0), 0))
+
+/** The cause's endpoints (as its evidence names them). */
+function causeEndpoints(s: Signals, cause: Finding): EndpointSummary[] {
+  const names = new Set(cause.evidence.endpoints)
+  return s.endpoints.filter((e) => names.has(e.name))
+}
+
+const sum = (endpoints: EndpointSummary[], f: (e: EndpointSummary) => number) => endpoints.reduce((t, e) => t + f(e), 0)
+
+/** Connection-holding time: statements, and (PostgreSQL row locks) lock waits inside a transaction. */
+const holdingMs = (e: EndpointSummary) => componentMs(e, 'db') + componentMs(e, 'lock')
+
+// A blocked loop stalls everything at once: requests queue, holders of locks and connections
+// cannot finish, GC and CPU samples pile up, connections time out. Whatever happened in the
+// seconds it was blocked is the block's.
+const BLOCKED_SYMPTOMS: Array<[string, (s: Signals) => ArrayLike<number | null>]> = [
+  ['cpu-saturation', (s) => cpuSaturatedSeconds(s).map(Number)],
+  ['lock-contention', metricOr('db_lock_wait_ratio')],
+  ['pool-saturation', metricOr('db_pool_waiting')],
+  ['gc-pressure', (s) => s.metrics?.series('gc_ratio') ?? []],
+  ['error-burst', (s) => s.series.errorsByKind.http ?? []],
+  ['connection-failures', transportPerSecond],
+]
+
+const EXPLAINS: Explanation[] = [
+  ...BLOCKED_SYMPTOMS.map(([symptom, weight]): Explanation => ({
+    cause: 'event-loop-blocking', symptom, share: (s) => shareIn(blockedSeconds(s), weight(s)),
+  })),
+  // Writers wait for the lock as long as the holders ahead of them hold it. A holder's hold is its
+  // transaction: its statements and the work between them (db + app of routes that take the lock);
+  // the part of that spent in the slow statements is the slow query's.
+  {
+    cause: 'slow-query', symptom: 'lock-contention', share: (s, cause) => {
+      const writers = s.endpoints.filter((e) => e.serverTiming.lock !== undefined)
+      const slow = causeEndpoints(s, cause).filter((e) => e.serverTiming.lock !== undefined)
+      return sum(slow, (e) => componentMs(e, 'db')) / Math.max(1, sum(writers, (e) => componentMs(e, 'db') + componentMs(e, 'app')))
+    },
+  },
+  // Requests wait for a connection as long as others hold one: the share of all connection-holding
+  // time spent in the slow statements, or (row locks) waiting for locks inside a transaction.
+  { cause: 'slow-query', symptom: 'pool-saturation', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, holdingMs)) },
+  { cause: 'lock-contention', symptom: 'pool-saturation', share: (s) => sum(s.endpoints, (e) => componentMs(e, 'lock')) / Math.max(1, sum(s.endpoints, holdingMs)) },
+  // The target's CPU goes to the work it does: the slow statements' share of all its work
+  // (statements, upstream calls, own code). For a database in the target's process (SQLite) this
+  // is its CPU; for a remote one, the share of work the CPU waited on.
+  {
+    cause: 'slow-query', symptom: 'cpu-saturation', share: (s, cause) =>
+      sum(causeEndpoints(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
+  },
+  // The lock and pool waits on routes that miss their cache are the cache-ineffective finding's own
+  // (it claims them): they are taken off the lock and pool findings so no time counts twice.
+  { cause: 'cache-ineffective', symptom: 'lock-contention', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'lock')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'lock'))) },
+  { cause: 'cache-ineffective', symptom: 'pool-saturation', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'pool')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'pool'))) },
+  // HTTP errors in the seconds the target also refused, reset or dropped connections are the same outage.
+  {
+    cause: 'connection-failures', symptom: 'error-burst', share: (s) => {
+      const transport = transportPerSecond(s)
+      return shareIn(transport.map((n) => n > 0), s.series.errorsByKind.http ?? [])
+    },
+  },
+  // Misses on the routes that stampede are the stampede's; the cache-ineffective finding keeps the rest.
+  {
+    cause: 'cache-stampede', symptom: 'cache-ineffective', share: (s, cause) => {
+      const misses = (es: EndpointSummary[]) => sum(es, (e) => cacheCounts(e).miss)
+      return misses(causeEndpoints(s, cause)) / Math.max(1, misses(s.endpoints))
+    },
+  },
 ]
 
 const SEVERITY = { critical: 0, warning: 1, info: 2 } as const
 
-/** Orders findings by impact (share of latency or trust they account for), most responsible first. */
-export function rank(findings: Finding[]): Finding[] {
-  const ids = new Set(findings.map((f) => f.id))
+/**
+ * Orders findings by impact (share of latency or trust they account for), most responsible first,
+ * after taking off each symptom the share that a co-occurring cause's mechanism accounts for.
+ */
+export function rank(findings: Finding[], s: Signals): Finding[] {
+  const byId = new Map(findings.map((f) => [f.id, f]))
   const adjusted = findings.map((f) => {
     let impact = f.impact
-    for (const [cause, symptom, factor] of EXPLAINS) if (f.id === symptom && ids.has(cause)) impact *= factor
+    for (const x of EXPLAINS) {
+      const cause = byId.get(x.cause)
+      if (f.id === x.symptom && cause) impact *= 1 - clamp01(x.share(s, cause))
+    }
     return { ...f, impact: Number(impact.toFixed(4)) }
   })
   return adjusted.sort((a, b) => b.impact - a.impact || SEVERITY[a.severity] - SEVERITY[b.severity] || a.id.localeCompare(b.id))

@@ -10,4 +10,15 @@ export interface FindingRule {
   /** Trust findings say how far the numbers can be believed, not what the server does. */
   kind: 'cause' | 'trust'
   detect(signals: Signals): Omit<Finding, 'category'> | undefined
+  /**
+   * What the rule needs and this run lacks, or undefined when it can judge. A rule that cannot
+   * judge reports "not evaluated" rather than a silence that would read as healthy.
+   */
+  missing?(signals: Signals): MissingData | undefined
+}
+
+/** Why a rule could not judge the run, and what data would let it. */
+export interface MissingData {
+  reason: string
+  needs: string
 }

@@ -1,3 +1,4 @@
+import { missingComponent } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { componentFinding, fmtMs, pct } from './server-timing-share.ts'
 import type { EndpointSummary } from '../analysis.ts'
@@ -21,6 +22,7 @@ function workMs(e: EndpointSummary): number {
 export const slowQuery: FindingRule = {
   id: 'slow-query',
   kind: 'cause',
+  missing: (s) => missingComponent(s, 'db', 'database'),
   detect(s) {
     const endpoints = s.endpoints
       .filter((e) => {

@@ -1,3 +1,4 @@
+import { missingComponent } from './missing.ts'
 import type { FindingRule } from './rule.ts'
 import { componentFinding, dominatedBy, fmtMs, pct } from './server-timing-share.ts'
 import { clamp01 } from './signals.ts'
@@ -6,6 +7,7 @@ import { clamp01 } from './signals.ts'
 export const slowUpstream: FindingRule = {
   id: 'slow-upstream',
   kind: 'cause',
+  missing: (s) => missingComponent(s, 'upstream', 'upstream-call', { name: 'upstream_mean_ms', exported: 'lms_upstream_duration_seconds' }),
   detect(s) {
     const endpoints = dominatedBy(s, 'upstream', 50, 0.3)
     if (endpoints.length > 0) {

@@ -1,3 +1,4 @@
+import { GENERATOR_SATURATED, generatorBusy, saturatedFrom } from '../generator.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, pct } from './signals.ts'
 
@@ -6,16 +7,21 @@ export const generatorSaturated: FindingRule = {
   id: 'generator-saturated',
   kind: 'trust',
   detect(s) {
-    const elu = s.series.generator.eluMax.filter((v): v is number => v !== null)
-    const busy = elu.filter((v) => v >= 0.95).length
-    if (!s.generatorSaturated && busy < 3) return undefined
-    const share = busy / Math.max(1, elu.length)
+    const { eluMax, lagP99MaxMs } = s.series.generator
+    const sampled = eluMax.map((elu, i) => (elu === null && lagP99MaxMs[i] === null ? null : { elu: elu ?? 0, lagP99Ms: lagP99MaxMs[i] ?? 0 }))
+    const busy = sampled.map((w) => generatorBusy([w]))
+    const from = saturatedFrom(busy)
+    if (from === undefined) return undefined
+    const seconds = sampled.filter((w) => w !== null).length
+    const busySeconds = busy.filter(Boolean).length
+    const share = busySeconds / Math.max(1, seconds)
+    const last = busy.lastIndexOf(true)
     return {
       id: 'generator-saturated', severity: 'warning',
-      title: 'The load generator saturated: latencies include its own delays',
-      explanation: `A load worker's event loop was at least 95 % busy in ${busy} of ${elu.length} seconds; requests then leave late and the delay counts as latency. The server may be faster than these numbers say.`,
-      evidence: { metric: 'generator elu', values: { busySeconds: busy, share: Number(share.toFixed(3)) }, endpoints: [] },
-      recommendation: 'Give the generator more cores (--workers), run it on another machine (lmsload export k6), or lower the load; re-run before trusting the tail latencies.',
+      title: GENERATOR_SATURATED.short[0]!.toUpperCase() + GENERATOR_SATURATED.short.slice(1),
+      explanation: GENERATOR_SATURATED.explanation(busySeconds, seconds),
+      evidence: { metric: 'generator elu, event-loop lag', values: { busySeconds, share: Number(share.toFixed(3)), fromSecond: from }, window: { startSec: from, endSec: last + 1 }, endpoints: [] },
+      recommendation: GENERATOR_SATURATED.recommendation,
       confidence: 0.9, impact: clamp01(0.5 * share),
     }
   },

@@ -133,7 +133,8 @@ async function execute(argv: CapacityArgs): Promise<number> {
         }
         if (o.capacity.usl) lines.push(`USL over requests in flight: λ = ${fmt(o.capacity.usl.lambda)}, σ = ${fmt(o.capacity.usl.sigma)}, κ = ${fmt(o.capacity.usl.kappa)}, R² = ${o.capacity.usl.r2.toFixed(3)}${o.capacity.usl.peakN ? `; peak ${fmt(o.capacity.usl.peakX!)} req/s at N* = ${fmt(o.capacity.usl.peakN)}` : '; contention-limited (no peak)'}`)
         if (o.capacity.knee) lines.push(`knee: latency bends up after ${o.capacity.knee.throughputPerSec.toFixed(1)} req/s (p95 ${o.capacity.knee.p95Ms.toFixed(0)} ms)`)
-        lines.push(o.capacity.capacity ? (o.plan?.sentence ?? '') : 'no step met the SLO: capacity is below the first step')
+        const v = o.capacity.verdict
+        lines.push(o.capacity.capacity ? (o.plan?.sentence ?? '') : v.kind === 'too-few-steps' ? `no capacity: ${v.reason}` : 'no step met the SLO: capacity is below the first step')
         lines.push(`run directory: ${displayPath(o.dir)}`, `report: ${displayPath(path.join(o.dir, 'report.html'))}`)
         process.stdout.write(`${lines.join('\n')}\n`)
       }

@@ -42,11 +42,12 @@ export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner
     })
     printer.clear()
     const r = outcome.run.result!
+    const saturated = outcome.analysis.findings.find((f) => f.id === 'generator-saturated')
     const share = r.arrivals.planned > 0 ? ` (${((100 * r.arrivals.started) / r.arrivals.planned).toFixed(1)} % of plan ${r.arrivals.planned.toLocaleString('en-US')})` : ''
     process.stdout.write(
       `run ${outcome.status}${outcome.engine.failure ? ` (${outcome.engine.failure})` : ''} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
       `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
-      `${r.generatorSaturated ? 'warning: the load generator saturated; latencies include its own delays\n' : ''}` +
+      `${saturated ? `warning: ${saturated.title[0]!.toLowerCase()}${saturated.title.slice(1)}\n` : ''}` +
       `run directory: ${displayPath(outcome.dir)}\n\n${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports.html)}\n`,
     )
     return outcome.exitCode

@@ -122,10 +122,20 @@ export class ProcessSampler implements Sampler {
   }
 }
 
-/** The machine: CPU busy share over all cores, memory, network bytes (loopback included). */
+/** Microseconds some task waited for a CPU since boot (PSI, Linux 4.20+), or undefined without PSI. */
+function cpuPressureUs(): number | undefined {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))
+    return some ? Number(some[1]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The machine: CPU busy share over all cores, steal, CPU pressure, memory, network bytes (loopback included). */
 export class HostSampler implements Sampler {
   readonly source = 'host'
-  private previous: { at: number; busy: number; total: number; rx: number; tx: number; steal: number } | undefined
+  private previous: { at: number; busy: number; total: number; rx: number; tx: number; steal: number; pressureUs: number | undefined } | undefined
 
   async sample(): Promise<ResourceSample | undefined> {
     const at = performance.now()
@@ -134,6 +144,7 @@ export class HostSampler implements Sampler {
     const total = cpuLine.reduce((a, b) => a + b, 0)
     // Time the hypervisor gave this machine's CPUs to other guests: a noisy neighbour slows everything.
     const steal = cpuLine[7] ?? 0
+    const pressureUs = cpuPressureUs()
     const mem = readFileSync('/proc/meminfo', 'utf8')
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(mem)?.[1] ?? 0) * 1024
     let rx = 0
@@ -155,10 +166,12 @@ export class HostSampler implements Sampler {
       const dt = total - prev.total
       metrics.cpu_ratio = dt > 0 ? (total - idle - prev.busy) / dt : 0
       metrics.steal_ratio = dt > 0 ? (steal - prev.steal) / dt : 0
+      // Share of the second in which at least one runnable task waited for a CPU.
+      if (pressureUs !== undefined && prev.pressureUs !== undefined) metrics.cpu_pressure_ratio = Math.min(1, (pressureUs - prev.pressureUs) / 1e6 / seconds)
       metrics.net_rx_bytes_per_s = (rx - prev.rx) / seconds
       metrics.net_tx_bytes_per_s = (tx - prev.tx) / seconds
     }
-    this.previous = { at, busy: total - idle, total, rx, tx, steal }
+    this.previous = { at, busy: total - idle, total, rx, tx, steal, pressureUs }
     return { source: this.source, kind: 'host', metrics }
   }
 }

@@ -1,4 +1,5 @@
 import type { Analysis, Finding } from '../../analyze/analysis.ts'
+import { notEvaluated } from '../format.ts'
 import { bytes, count, duration, measured, ms, pct, rate, signedPct } from '../format.ts'
 import { headline, ladderOf } from '../headline.ts'
 import { trustWarnings } from '../trust.ts'
@@ -59,10 +60,13 @@ function findingCard(f: Finding, rank: number, charts: Map<string, ChartDef>): s
 }
 
 export function findingsSection(a: Analysis, charts: Map<string, ChartDef>): string {
+  const unjudged = notEvaluated(a)
   const body = a.findings.length === 0
-    ? '<p class="none">No bottleneck stood out: no rule found a cause that explains a meaningful share of the latency.</p>'
+    ? `<p class="none">No bottleneck stood out: no rule${unjudged.length ? ' that could judge this run' : ''} found a cause that explains a meaningful share of the latency.</p>`
     : a.findings.map((f, i) => findingCard(f, i + 1, charts)).join('\n')
-  return `<section id="findings"><h2>Bottleneck findings</h2><p class="intro">Most responsible first. Each card says what was seen, where (the shaded window on the chart), and what a backend engineer can try.</p>${body}</section>`
+  const missing = unjudged.length === 0 ? '' : `<details class="not-evaluated"${a.findings.length === 0 ? ' open' : ''}><summary>${unjudged.length} rule${unjudged.length === 1 ? '' : 's'} could not judge this run (not evaluated, which is not the same as healthy)</summary><ul>${
+    unjudged.map((r) => `<li><code>${esc(r.id)}</code>: ${esc(r.reason)}. Needs ${esc(r.needs)}.</li>`).join('')}</ul></details>`
+  return `<section id="findings"><h2>Bottleneck findings</h2><p class="intro">Most responsible first. Each card says what was seen, where (the shaded window on the chart), and what a backend engineer can try.</p>${body}${missing}</section>`
 }
 
 export function budgetsSection(a: Analysis): string {

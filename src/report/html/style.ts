@@ -57,6 +57,7 @@ details.data { max-height: 420px; overflow: auto; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: .9rem; }
 dt { color: var(--muted); } dd { margin: 0; word-break: break-word; }
 .none { color: var(--muted); font-style: italic; }
+.not-evaluated { margin-top: 1rem; color: var(--muted); } .not-evaluated summary { cursor: pointer; } .not-evaluated li { margin: .25rem 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line); padding-top: 8px; }
 .render-error { color: var(--fail); font-size: .9rem; }
 @media (max-width: 700px) { main { padding: 0 10px 30px; } nav.toc { position: static; } }
