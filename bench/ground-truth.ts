@@ -1,58 +1,100 @@
 // The analyzer's confusion matrix: every reference-backend profile under the profile-check scenario
-// and the finding ranked first. --longer F runs each F times as long at the same rates (scale and
-// duration × F); --scale F alone raises the rates (at 2×, SQLite's single writer becomes the
-// first bottleneck of every profile, which the matrix then shows).
-// Usage: npm run bench:ground-truth [-- --longer 2 --scale 1 --repeat 1 --only healthy,n-plus-one --verbose]   (SQLite)
-import { spawn } from 'node:child_process'
+// (each on the database where its mechanism lives, tests/helpers/ground-truth.ts) and the cause it
+// names first, at several loads given as shares of the healthy backend's capacity measured here
+// first (per database, by lmsload's capacity search).
+// --capacity sqlite=4,postgres=2.8 skips the search and takes those scales as capacity (for
+// before/after comparisons at the same load); --repeat N runs every case N times.
+// Usage: npm run bench:ground-truth [-- --shares 0.3,0.6,0.9 --only healthy,n-plus-one --engines sqlite --capacity sqlite=4 --repeat 1 --verbose]
+import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { runScenario } from '../src/app/run.ts'
-import { importScenario } from '../src/engine/load-scenario.ts'
+import { CASES, healthyCapacity, isRight, runProfile, type GroundTruthEngine, type StartBackend } from '../tests/helpers/ground-truth.ts'
 import { EXPECTED_FINDINGS } from '../scenarios/profile-check.ts'
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, longer: { type: 'string', default: '2' }, repeat: { type: 'string', default: '1' }, only: { type: 'string' }, verbose: { type: 'boolean', default: false } } })
-const longer = Number(values.longer)
+const { values } = parseArgs({ options: { shares: { type: 'string', default: '0.3,0.6,0.9' }, only: { type: 'string' }, engines: { type: 'string', default: 'sqlite,postgres' }, verbose: { type: 'boolean', default: false }, capacity: { type: 'string' }, repeat: { type: 'string', default: '1' } } })
+const engines = values.engines.split(',') as GroundTruthEngine[]
+const cli = 'reference-backend/src/cli.ts'
 // SQLite on tmpfs, as in the test suite: WAL fsyncs on a shared disk add write-lock waits no profile injected.
 const root = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'lmsload-gt-'))
-const template = path.join(root, 'template')
-await new Promise<void>((resolve, reject) => {
-  const seed = spawn(process.execPath, ['reference-backend/src/cli.ts', 'seed', '--data-dir', template, '--scrypt-log-n', '4'], { stdio: 'ignore' })
-  seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited ${code}`))))
-})
 
-const baseMs = (await importScenario('scenarios/profile-check.ts')).arrival!.durationMs
-const rows: Array<[string, string, string]> = []
-const right = (e: string, g: string) => (e === '(nothing critical)' ? g === '(none)' || g.endsWith('(not critical)') : g === e)
-for (let r = 0; r < Number(values.repeat); r++) {
-  for (const [profile, expected] of Object.entries(EXPECTED_FINDINGS)) {
-    if (values.only && !values.only.split(',').includes(profile)) continue
-    const dir = path.join(root, `${profile}-${r}`)
-    cpSync(template, dir, { recursive: true })
-    const child = spawn(process.execPath, ['reference-backend/src/cli.ts', 'start', '--data-dir', dir, '--port', '0', '--log-level', 'silent', '--login-rate-limit', '1000000', '--profile', profile, ...(expected?.args ?? [])], { stdio: ['ignore', 'pipe', 'ignore'] })
-    const url = await new Promise<string>((resolve) => {
-      let out = ''
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /listening on (\S+)/.exec(out)
-        if (m) resolve(m[1]!)
-      })
-    })
-    const outcome = await runScenario({ scenarioFile: 'scenarios/profile-check.ts', target: url, out: path.join(dir, 'run'), workers: 1, shape: { scale: Number(values.scale) * longer, durationMs: baseMs * longer }, scrape: [`${url}/metrics`], pids: [child.pid!] }, { signal: new AbortController().signal })
-    // Seconds writers waited for SQLite's write lock (or a row lock), summed over routes, from the backend's own counter.
-    const lockWaitSec = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('lms_db_lock_wait_seconds_sum')).reduce((s, l) => s + Number(l.split(' ').pop()), 0)
-    child.kill('SIGTERM')
-    const top = outcome.analysis.findings[0]
-    const critical = outcome.analysis.findings.some((f) => f.severity === 'critical')
-    rows.push([profile, expected?.id ?? '(nothing critical)', top ? `${top.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)'])
-    if (values.verbose) console.log(`${profile}: mean ${(outcome.analysis.overall.latencyMs?.mean ?? 0).toFixed(1)} ms; lock wait ${lockWaitSec.toFixed(2)} s; ${outcome.analysis.findings.map((f) => `${f.id} ${f.severity} ${f.impact}`).join(', ')}`)
-  }
+function seed(args: string[]): void {
+  const r = spawnSync(process.execPath, [cli, 'seed', '--scrypt-log-n', '4', ...args], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`seeding failed: ${r.stderr}`)
 }
-const labels = [...new Set(rows.map((r) => r[1]))]
-console.log(`profile-check at ${values.scale}× the rates, ${longer}× as long, ${values.repeat} run(s) per profile\n`)
-console.log(`${'profile'.padEnd(18)}${'expected'.padEnd(22)}ranked first`)
-for (const [p, e, g] of rows) console.log(`${p.padEnd(18)}${e.padEnd(22)}${g}${right(e, g) ? '' : '   ✗'}`)
-console.log(`\n${rows.filter(([, e, g]) => right(e, g)).length} of ${rows.length} right; expected causes: ${labels.length}`)
-rmSync(root, { recursive: true, force: true })
+
+// PostgreSQL: the suite's throwaway cluster; each backend gets a fresh copy of a seeded template.
+let pgAdmin = ''
+let pgTeardown: (() => unknown) | undefined
+if (engines.includes('postgres')) {
+  const { default: setup } = await import('../tests/helpers/postgres-setup.ts')
+  pgTeardown = (await setup({ provide: (_key: string, value: string) => { pgAdmin = value } } as never)) as () => unknown
+  spawnSync('psql', [pgAdmin, '-qc', 'CREATE DATABASE lms_gt_template'], { stdio: 'inherit' })
+  seed(['--database-url', pgAdmin.replace(/\/postgres$/, '/lms_gt_template'), '--data-dir', path.join(root, 'pg-template')])
+}
+const template = path.join(root, 'template')
+seed(['--data-dir', template])
+
+let n = 0
+const start: StartBackend = async (engine, args) => {
+  const dir = path.join(root, `backend-${++n}`)
+  const where = ['--data-dir', dir]
+  const databaseUrl = engine === 'postgres' ? pgAdmin.replace(/\/postgres$/, `/lms_gt_${n}`) : undefined
+  if (!databaseUrl) cpSync(template, dir, { recursive: true })
+  else {
+    spawnSync('psql', [pgAdmin, '-qc', `CREATE DATABASE lms_gt_${n} TEMPLATE lms_gt_template`], { stdio: 'inherit' })
+    where.push('--database-url', databaseUrl)
+  }
+  const child = spawn(process.execPath, [cli, 'start', ...where, '--port', '0', '--log-level', 'silent', '--login-rate-limit', '1000000', ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /listening on (\S+)/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    void exited.then((code) => reject(new Error(`backend exited ${code}`)))
+  })
+  return { url, pid: child.pid!, databaseUrl, stop: () => (child.kill('SIGTERM'), exited) }
+}
+
+try {
+  const capacity = new Map<GroundTruthEngine, number>()
+  const given = new Map((values.capacity ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [GroundTruthEngine, string]))
+  for (const engine of engines) {
+    if (given.has(engine)) {
+      capacity.set(engine, Number(given.get(engine)))
+      console.log(`healthy on ${engine}: capacity taken as scale ${given.get(engine)} (--capacity)`)
+      continue
+    }
+    const c = await healthyCapacity(start, engine)
+    capacity.set(engine, c.scale)
+    console.log(`healthy on ${engine}: capacity at scale ${c.scale.toFixed(2)} of profile-check (${c.trials.join('; ')})`)
+  }
+  for (const share of values.shares.split(',').map(Number)) {
+    const rows: Array<[string, string, string, boolean]> = []
+    const seconds = performance.now()
+    for (const { profile, engine } of CASES.flatMap((c) => Array.from({ length: Number(values.repeat) }, () => c))) {
+      if (!engines.includes(engine) || (values.only && !values.only.split(',').includes(profile))) continue
+      const o = await runProfile(start, profile, engine, share * capacity.get(engine)!)
+      const expected = EXPECTED_FINDINGS[profile]
+      const critical = o.findings.some((f) => f.severity === 'critical' && f.category === 'bottleneck')
+      rows.push([`${profile} (${engine})`, expected?.id ?? '(nothing critical)', o.topCause ? `${o.topCause.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)', isRight(profile, o)])
+      if (values.verbose) {
+        const shares = Object.entries(o.shares).map(([c, v]) => `${c} ${(100 * v).toFixed(0)}%`).join(' ')
+        console.log(`  ${o.summary}; mean ${o.meanMs.toFixed(1)} ms (${shares}); lock wait ${o.lockWaitSec.toFixed(2)} s`)
+      }
+    }
+    console.log(`\nat ${Math.round(100 * share)} % of capacity (${[...capacity].map(([e, s]) => `${e} scale ${(share * s).toFixed(2)}`).join(', ')}; ${((performance.now() - seconds) / 1000).toFixed(0)} s)\n`)
+    console.log(`${'profile'.padEnd(30)}${'expected'.padEnd(22)}first cause named`)
+    for (const [p, e, g, ok] of rows) console.log(`${p.padEnd(30)}${e.padEnd(22)}${g}${ok ? '' : '   ✗'}`)
+    console.log(`${rows.filter((r) => r[3]).length} of ${rows.length} right`)
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true })
+  if (pgAdmin) for (let i = 1; i <= n; i++) spawnSync('psql', [pgAdmin, '-qc', `DROP DATABASE IF EXISTS lms_gt_${i} WITH (FORCE)`])
+  await pgTeardown?.()
+}
 process.exit(0)
