@@ -91,10 +91,25 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
  * Runs a scenario across worker threads and merges their seconds into one stream for the sinks.
  * Stops early (gracefully) when `signal` aborts.
  */
+// A worker that said 'done' closes its port and exits by itself; terminate() is for one that does
+// not (a crashed or stuck worker). Terminating threads that are already on their way out races
+// with their own teardown, which crashes Node now and then (nodejs/node#56312: a segfault of the
+// test process was seen once in CI with terminate() at every run's end).
+const WORKER_EXIT_MS = 5000
+
+/** Waits for a worker's own exit (`exited` resolves on its 'exit' event), terminating it only when it overstays. */
+async function stopWorker(worker: Worker, exited: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const overstayed = new Promise<'overstayed'>((resolve) => (timer = setTimeout(() => resolve('overstayed'), WORKER_EXIT_MS)))
+  if ((await Promise.race([exited, overstayed])) === 'overstayed') await worker.terminate()
+  clearTimeout(timer)
+}
+
 export async function runEngine(scenario: Scenario, config: EngineConfig, sink: EngineSink, signal: AbortSignal): Promise<EngineResult> {
   const load = shapeLoad(scenario, config.shape)
   const planned = load.arrival ? plannedPerSecond(arrivalPlan(load.arrival, { seed: config.seed, spacing: config.spacing })) : undefined
   const workers: Worker[] = []
+  const exits: Array<Promise<unknown>> = []
   const pending = new Map<number, WorkerInterval[]>()
   const doneAt = new Map<number, number>()
   const seenEndpoints = new Set<string>()
@@ -145,6 +160,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
       const init: WorkerInit = { config, worker: w }
       const worker = new Worker(siblingModule('./worker.ts', import.meta.url), { workerData: init })
       workers.push(worker)
+      exits.push(new Promise((resolve) => worker.once('exit', resolve)))
       worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
           case 'ready':
@@ -196,7 +212,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
     await finished
   } finally {
     signal.removeEventListener('abort', onAbort)
-    await Promise.all(workers.map((w) => w.terminate()))
+    await Promise.all(workers.map((w, i) => stopWorker(w, exits[i]!)))
   }
   // Anything left (a worker that crashed mid-second) is flushed in order.
   for (const second of [...pending.keys()].sort((a, b) => a - b)) {
