@@ -10,8 +10,14 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { CASES, healthyCapacity, isRight, runProfile, type GroundTruthEngine, type StartBackend } from '../tests/helpers/ground-truth.ts'
-import { EXPECTED_FINDINGS } from '../scenarios/profile-check.ts'
+import { resolveLmsloadImports } from '../src/engine/load-scenario.ts'
+import type { GroundTruthEngine, StartBackend } from '../tests/helpers/ground-truth.ts'
+
+// profile-check.ts imports 'lmsload': resolve it to this checkout's sources, as `lmsload run` does
+// (a plain import would look for a build in dist/).
+resolveLmsloadImports()
+const { CASES, healthyCapacity, isRight, runProfile } = await import('../tests/helpers/ground-truth.ts')
+const { EXPECTED_FINDINGS } = await import('../scenarios/profile-check.ts')
 
 const { values } = parseArgs({ options: { shares: { type: 'string', default: '0.3,0.6,0.9' }, only: { type: 'string' }, engines: { type: 'string', default: 'sqlite,postgres' }, verbose: { type: 'boolean', default: false }, capacity: { type: 'string' }, repeat: { type: 'string', default: '1' } } })
 const engines = values.engines.split(',') as GroundTruthEngine[]
