@@ -24,7 +24,7 @@ export const EXPECTED_FINDINGS: Record<string, { id: string; args?: string[]; pe
   'slow-upstream': { id: 'slow-upstream' },
   'memory-leak': { id: 'memory-growth', perScale: { flag: '--leak-kb', atScale1: 64 } },
   'write-lock': { id: 'lock-contention' },
-  'cache-stampede': { id: 'cache-stampede', args: ['--stampede-interval-ms', '500'] },
+  'cache-stampede': { id: 'cache-stampede', args: ['--stampede-interval-ms', '500', '--stampede-rebuild-ms', '50'] },
 }
 
 export default defineScenario<LmsData>({

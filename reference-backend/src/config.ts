@@ -36,6 +36,7 @@ export interface BackendConfig {
   leakKbPerRequest: number
   lockHoldMs: number
   stampedeIntervalMs: number
+  stampedeRebuildMs: number
   autosaveIntervalSec: number
   attemptGraceSec: number
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
@@ -68,6 +69,7 @@ export const DEFAULTS: BackendConfig = {
   leakKbPerRequest: 16,
   lockHoldMs: 25,
   stampedeIntervalMs: 3000,
+  stampedeRebuildMs: 50,
   autosaveIntervalSec: 60,
   attemptGraceSec: 30,
   logLevel: 'warn',
@@ -83,6 +85,8 @@ export interface Behaviour {
   cacheEnabled: boolean
   coalesceCacheMisses: boolean
   stampedeIntervalMs: number
+  /** Database time a course page's rebuild takes (a large course); 0: the page as it is. */
+  courseRebuildMs: number
   upstreamLatencyMs: number
   upstreamConcurrency: number
   leakBytesPerRequest: number
@@ -104,6 +108,7 @@ export function behaviourOf(config: BackendConfig): Behaviour {
     cacheEnabled: p !== 'no-cache',
     coalesceCacheMisses: p !== 'cache-stampede',
     stampedeIntervalMs: p === 'cache-stampede' ? config.stampedeIntervalMs : 0,
+    courseRebuildMs: p === 'cache-stampede' ? config.stampedeRebuildMs : 0,
     upstreamLatencyMs: slow ? config.slowUpstreamLatencyMs : config.upstreamLatencyMs,
     upstreamConcurrency: slow ? config.slowUpstreamConcurrency : config.upstreamConcurrency,
     leakBytesPerRequest: p === 'memory-leak' ? config.leakKbPerRequest * 1024 : 0,

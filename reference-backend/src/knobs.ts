@@ -32,6 +32,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'leak-kb', key: 'leakKbPerRequest', type: 'number', min: 1, describe: 'memory retained per request under memory-leak' },
   { flag: 'lock-hold-ms', key: 'lockHoldMs', type: 'number', min: 1, describe: 'time an answer transaction holds its lock under write-lock' },
   { flag: 'stampede-interval-ms', key: 'stampedeIntervalMs', type: 'number', min: 1, describe: 'course cache invalidation period under cache-stampede' },
+  { flag: 'stampede-rebuild-ms', key: 'stampedeRebuildMs', type: 'number', min: 1, describe: 'database time a course page rebuild takes under cache-stampede (a large course)' },
   { flag: 'autosave-interval-s', key: 'autosaveIntervalSec', type: 'number', min: 1, describe: 'autosave period advertised to quiz clients' },
   { flag: 'attempt-grace-s', key: 'attemptGraceSec', type: 'number', min: 0, describe: 'grace after an attempt deadline during which submit is on time' },
   { flag: 'log-level', key: 'logLevel', type: 'string', choices: ['silent', 'error', 'warn', 'info', 'debug'], describe: 'server log level (info logs every request)' },

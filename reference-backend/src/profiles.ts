@@ -75,7 +75,7 @@ export const PROFILE_DOCS: Record<ProfileName, ProfileDoc> = {
     fix: 'keep transactions short and move counters out of the hot row',
   },
   'cache-stampede': {
-    summary: 'The course cache is invalidated every few seconds and misses are not coalesced: every start-attempt rebuilds it.',
+    summary: 'A large course (its page takes --stampede-rebuild-ms of database work to build) whose cache is invalidated every few seconds (--stampede-interval-ms) without coalescing misses: every concurrent reader rebuilds it.',
     moves: 'lms_cache_misses_total, lms_cache_rebuild_seconds, DB queries per request on start-attempt',
     fix: 'single-flight rebuilds (coalesce misses) and invalidate only on real edits',
   },

@@ -31,7 +31,7 @@ const seedOptions = obj({ learners: int, courses: int, seed: int }, 'what the de
 const courseFields = {
   id: int, code: str, title: str, summary: str, category: str, published: bool,
   instructor: obj({ id: int, fullName: str }), enrolmentCount: int, maxEnrolments: { type: 'integer', description: '0: no limit' }, updatedAt: epochMs,
-  lessons: { type: 'array', items: obj({ id: int, position: int, title: str, durationSec: int }) },
+  lessons: { type: 'array', items: obj({ id: int, position: int, title: str, durationSec: int, completedBy: { type: 'integer', description: 'learners who completed the lesson' } }) },
   quizzes: { type: 'array', items: obj({ id: int, title: str, timeLimitSec: int, questionCount: int }) },
   assignments: { type: 'array', items: obj({ id: int, title: str, dueAt: epochMs, maxBytes: int }) },
 }

@@ -96,6 +96,19 @@ describe('finding rules', () => {
     expect(ids({ endpoints: [fast, course({ 'cache=miss': 1, 'cache=coalesced': 3, 'cache=hit': 16 })], resources: [idleTarget] })).toEqual([])
   })
 
+  it('cache-stampede: the database time its rebuilds took (the target says how long) is its own, not a slow query\'s', () => {
+    // 4 of 20 requests a second rebuild a large page (90 ms of statements); hits cost 2 ms.
+    const course = { name: 'GET /api/courses/:id', count: () => 20, latencies: (_t: number, n: number) => spread(n, 20, 25), timing: () => ({ db: 20, app: 1 }), timingDesc: () => ({ 'cache=miss': 4, 'cache=hit': 16 }) }
+    const rebuilds = metrics(() => ({ cpu_ratio: 0.3, event_loop_lag_p99_ms: 11, cache_rebuild_ratio: 4 * 0.09 }))
+    const f = findings({ endpoints: [fast, course], resources: [rebuilds] })
+    expect(f[0]!.id).toBe('cache-stampede')
+    expect(f[0]!.evidence.values.rebuildMs).toBeCloseTo(30 * 4 * 90, -2)
+    expect(f.find((x) => x.id === 'slow-query')!.impact).toBeLessThan(0.2 * f[0]!.impact)
+    // Without the target's rebuild time, misses are credited only their share of the route's
+    // database time: the slow statements stay first.
+    expect(top({ endpoints: [fast, course], resources: [idleTarget] })).toBe('slow-query')
+  })
+
   it('error-burst and connection-failures: HTTP errors from an onset second, and requests with no response', () => {
     const failing = { name: 'POST /x', count: () => 20, latencies: (_t: number, n: number) => spread(n, 5, 6), errors: (t: number): Record<string, number> => (t >= 20 ? { http: 10 } : {}) }
     const f = findings({ endpoints: [fast, failing], resources: [idleTarget] })

@@ -1,8 +1,8 @@
 import { missingCacheOutcomes } from './missing.ts'
 import type { FindingRule } from './rule.ts'
-import { cacheTotals } from './cache.ts'
+import { cacheTotals, rebuildMs } from './cache.ts'
 import type { EndpointSummary } from '../analysis.ts'
-import { clamp01, componentMs, endpointMs, pct } from './signals.ts'
+import { clamp01, componentMs, pct } from './signals.ts'
 
 /** Lock and pool waits on the given routes. */
 export const inducedWaitMs = (endpoints: EndpointSummary[]) => endpoints.reduce((t, e) => t + componentMs(e, 'lock') + componentMs(e, 'pool'), 0)
@@ -20,12 +20,12 @@ export const cacheIneffective: FindingRule = {
     else if (s.metrics?.has('cache_hit_ratio') && (s.metrics.mean('cache_misses_per_s') ?? 0) >= 1) hitRatio = s.metrics.mean('cache_hit_ratio')
     if (hitRatio === undefined || hitRatio >= 0.2) return undefined
     const affected = t.endpoints.filter(({ c }) => c.miss > (c.hit + c.coalesced) * 4).map(({ e }) => e)
-    const spent = affected.reduce((sum, e) => sum + (componentMs(e, 'db') || endpointMs(e) * 0.5), 0)
+    const spent = rebuildMs(s, affected)
     // A route that misses reads from the database before and inside its transactions, so they hold
     // the write lock and their connections longer and the next writers queue: the lock and pool
     // waits on the routes that miss are the missing cache's (rank.ts takes them off those findings).
     const induced = inducedWaitMs(affected)
-    const impact = clamp01((spent / Math.max(1, s.totalRequestMs)) * (1 - hitRatio) + induced / Math.max(1, s.totalRequestMs))
+    const impact = clamp01((spent + induced) / Math.max(1, s.totalRequestMs))
     return {
       id: 'cache-ineffective',
       severity: impact >= 0.25 ? 'critical' : 'warning',

@@ -1,7 +1,7 @@
 import { missingCacheOutcomes } from './missing.ts'
 import type { FindingRule } from './rule.ts'
-import { cacheTotals } from './cache.ts'
-import { clamp01, componentMs, endpointMs } from './signals.ts'
+import { cacheTotals, rebuildMs } from './cache.ts'
+import { clamp01, pct } from './signals.ts'
 
 /**
  * Many requests rebuild the same entry at once: the cache works between invalidations, but each
@@ -25,16 +25,20 @@ export const cacheStampede: FindingRule = {
     const coalesced = affected.reduce((n, { c }) => n + c.coalesced, 0)
     const perSecond = s.metrics?.values('cache_misses_per_s') ?? []
     const burstSeconds = perSecond.filter((m) => m >= 5).length
-    const spent = affected.reduce((sum, { e, c }) => sum + (componentMs(e, 'db') || endpointMs(e) * 0.5) * (c.miss / Math.max(1, c.hit + c.miss)), 0)
-    const impact = clamp01(spent / Math.max(1, s.totalRequestMs) + 0.1)
+    // What the stampede costs is its rebuilds: every miss waits for a rebuild of its own. (What
+    // the rebuilds' work does to other routes, through shared cores and connections, rank.ts
+    // takes off those findings by the rebuilds' share of the work.)
+    const rebuilt = rebuildMs(s, affected.map(({ e }) => e))
+    const impact = clamp01(rebuilt / Math.max(1, s.totalRequestMs))
     const top = affected[0]!.e
     return {
       id: 'cache-stampede',
       severity: impact >= 0.25 ? 'critical' : 'warning',
       title: `Cache stampedes: ${misses} rebuilds on ${top.name}`,
       explanation: `${top.name} mostly hits its cache, yet ${misses} of ${lookups} lookups missed and rebuilt the entry themselves while ${coalesced} waited for a rebuild in progress` +
-        `${burstSeconds ? `; misses came in bursts (${burstSeconds} seconds with 5 or more)` : ''}. Entries are invalidated under load and every concurrent reader goes to the database at once.`,
-      evidence: { metric: 'server-timing cache / lms_cache_misses_total', values: { misses, lookups, coalesced, burstSeconds, hitRatio: Number((1 - misses / Math.max(1, lookups)).toFixed(3)) }, endpoints: affected.map(({ e }) => e.name) },
+        `${burstSeconds ? `; misses came in bursts (${burstSeconds} seconds with 5 or more)` : ''}. Entries are invalidated under load and every concurrent reader goes to the database at once` +
+        `: rebuilding took ${Math.round(rebuilt)} ms in all, ${pct(impact)} of all request time.`,
+      evidence: { metric: 'server-timing cache / lms_cache_misses_total', values: { misses, lookups, coalesced, burstSeconds, hitRatio: Number((1 - misses / Math.max(1, lookups)).toFixed(3)), rebuildMs: Math.round(rebuilt), rebuildShare: Number(impact.toFixed(3)) }, endpoints: affected.map(({ e }) => e.name) },
       recommendation: 'Coalesce concurrent rebuilds of one key (single-flight, or lru-cache fetch()), serve the stale entry while one request rebuilds it, and invalidate only on real edits, not on a timer.',
       confidence: 0.75,
       impact,

@@ -1,5 +1,5 @@
 import type { EndpointSummary, Finding } from '../analysis.ts'
-import { cacheCounts } from './cache.ts'
+import { cacheCounts, rebuildMs } from './cache.ts'
 import { TRANSPORT_KINDS } from '../outages.ts'
 import { cpuSaturatedSeconds } from './cpu-saturation.ts'
 import { LAG_MS } from './event-loop-blocking.ts'
@@ -15,7 +15,7 @@ import { clamp01, componentMs, type Signals } from './signals.ts'
 interface Explanation {
   cause: string
   symptom: string
-  share(s: Signals, cause: Finding): number
+  share(s: Signals, cause: Finding, symptom: Finding): number
 }
 
 /** Seconds in which the target's event loop was blocked. A blocked loop answers its own /metrics late, so a missing sample after a blocked one counts as blocked. */
@@ -58,8 +58,8 @@ const metricOr = (metric: string) => (s: Signals) => (s.metrics?.has(metric) ? s
 
 const transportPerSecond = (s: Signals) => s.series.t.map((_, i) => TRANSPORT_KINDS.reduce((n, k) => n + (s.series.errorsByKind[k]?.[i] ?? 0), 0))
 
-/** The cause's endpoints (as its evidence names them). */
-function causeEndpoints(s: Signals, cause: Finding): EndpointSummary[] {
+/** A finding's endpoints (as its evidence names them). */
+function endpointsOf(s: Signals, cause: Finding): EndpointSummary[] {
   const names = new Set(cause.evidence.endpoints)
   return s.endpoints.filter((e) => names.has(e.name))
 }
@@ -81,6 +81,12 @@ const BLOCKED_SYMPTOMS: Array<[string, (s: Signals) => ArrayLike<number | null>]
   ['connection-failures', transportPerSecond],
 ]
 
+/** The database work a read flood did (ms): a stampede's rebuilds, an N+1 route's statements. */
+const READ_FLOODS: Record<string, (s: Signals, cause: Finding) => number> = {
+  'cache-stampede': (s, cause) => rebuildMs(s, endpointsOf(s, cause)),
+  'n-plus-one': (s, cause) => sum(endpointsOf(s, cause), (e) => componentMs(e, 'db')),
+}
+
 const EXPLAINS: Explanation[] = [
   ...BLOCKED_SYMPTOMS.map(([symptom, weight]): Explanation => ({
     cause: 'event-loop-blocking', symptom, share: (s) => shareIn(blockedSeconds(s), weight(s)),
@@ -91,25 +97,45 @@ const EXPLAINS: Explanation[] = [
   {
     cause: 'slow-query', symptom: 'lock-contention', share: (s, cause) => {
       const writers = s.endpoints.filter((e) => e.serverTiming.lock !== undefined)
-      const slow = causeEndpoints(s, cause).filter((e) => e.serverTiming.lock !== undefined)
+      const slow = endpointsOf(s, cause).filter((e) => e.serverTiming.lock !== undefined)
       return sum(slow, (e) => componentMs(e, 'db')) / Math.max(1, sum(writers, (e) => componentMs(e, 'db') + componentMs(e, 'app')))
     },
   },
   // Requests wait for a connection as long as others hold one: the share of all connection-holding
   // time spent in the slow statements, or (row locks) waiting for locks inside a transaction.
-  { cause: 'slow-query', symptom: 'pool-saturation', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, holdingMs)) },
+  { cause: 'slow-query', symptom: 'pool-saturation', share: (s, cause) => sum(endpointsOf(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, holdingMs)) },
   { cause: 'lock-contention', symptom: 'pool-saturation', share: (s) => sum(s.endpoints, (e) => componentMs(e, 'lock')) / Math.max(1, sum(s.endpoints, holdingMs)) },
   // The target's CPU goes to the work it does: the slow statements' share of all its work
   // (statements, upstream calls, own code). For a database in the target's process (SQLite) this
   // is its CPU; for a remote one, the share of work the CPU waited on.
   {
     cause: 'slow-query', symptom: 'cpu-saturation', share: (s, cause) =>
-      sum(causeEndpoints(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
+      sum(endpointsOf(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
   },
   // The lock and pool waits on routes that miss their cache are the cache-ineffective finding's own
   // (it claims them): they are taken off the lock and pool findings so no time counts twice.
-  { cause: 'cache-ineffective', symptom: 'lock-contention', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'lock')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'lock'))) },
-  { cause: 'cache-ineffective', symptom: 'pool-saturation', share: (s, cause) => sum(causeEndpoints(s, cause), (e) => componentMs(e, 'pool')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'pool'))) },
+  { cause: 'cache-ineffective', symptom: 'lock-contention', share: (s, cause) => sum(endpointsOf(s, cause), (e) => componentMs(e, 'lock')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'lock'))) },
+  { cause: 'cache-ineffective', symptom: 'pool-saturation', share: (s, cause) => sum(endpointsOf(s, cause), (e) => componentMs(e, 'pool')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'pool'))) },
+  // A cache's rebuilds are statements like any other: on the routes that rebuild, the database time
+  // spent rebuilding is the cache finding's (a working cache runs them once per entry lifetime),
+  // and a slow-query finding on those routes keeps only the rest.
+  ...(['cache-stampede', 'cache-ineffective'] as const).map((cause): Explanation => ({
+    cause, symptom: 'slow-query', share: (s, c, symptom) => {
+      const slow = endpointsOf(s, symptom)
+      const names = new Set(c.evidence.endpoints)
+      return rebuildMs(s, slow.filter((e) => names.has(e.name))) / Math.max(1, sum(slow, (e) => componentMs(e, 'db')))
+    },
+  })),
+  // Read floods (stampeding rebuilds, N+1 statement loops) run beside everything else: their
+  // statements take the cores the writers need between their own (lock holds grow) and the
+  // connections others wait for. Their share of the target's work, and of connection-holding time,
+  // is the share of those symptoms that is theirs.
+  ...Object.entries(READ_FLOODS).flatMap(([cause, work]): Explanation[] => [
+    ...(['lock-contention', 'cpu-saturation'] as const).map((symptom): Explanation => ({
+      cause, symptom, share: (s, c) => work(s, c) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
+    })),
+    { cause, symptom: 'pool-saturation', share: (s, c) => work(s, c) / Math.max(1, sum(s.endpoints, holdingMs)) },
+  ]),
   // HTTP errors in the seconds the target also refused, reset or dropped connections are the same outage.
   {
     cause: 'connection-failures', symptom: 'error-burst', share: (s) => {
@@ -121,7 +147,7 @@ const EXPLAINS: Explanation[] = [
   {
     cause: 'cache-stampede', symptom: 'cache-ineffective', share: (s, cause) => {
       const misses = (es: EndpointSummary[]) => sum(es, (e) => cacheCounts(e).miss)
-      return misses(causeEndpoints(s, cause)) / Math.max(1, misses(s.endpoints))
+      return misses(endpointsOf(s, cause)) / Math.max(1, misses(s.endpoints))
     },
   },
 ]
@@ -138,7 +164,7 @@ export function rank(findings: Finding[], s: Signals): Finding[] {
     let impact = f.impact
     for (const x of EXPLAINS) {
       const cause = byId.get(x.cause)
-      if (f.id === x.symptom && cause) impact *= 1 - clamp01(x.share(s, cause))
+      if (f.id === x.symptom && cause) impact *= 1 - clamp01(x.share(s, cause, f))
     }
     return { ...f, impact: Number(impact.toFixed(4)) }
   })

@@ -30,6 +30,7 @@ const RULES: Rule[] = [
   { out: 'db_lock_wait_ratio', rate: 'lms_db_lock_wait_seconds_sum' },
   { out: 'cache_hits_per_s', rate: 'lms_cache_hits_total' },
   { out: 'cache_misses_per_s', rate: 'lms_cache_misses_total' },
+  { out: 'cache_rebuild_ratio', rate: 'lms_cache_rebuild_seconds_sum' },
   { out: 'upstream_calls_per_s', rate: 'lms_upstream_duration_seconds_count' },
   { out: 'upstream_mean_ms', mean: 'lms_upstream_duration_seconds', scale: 1000 },
   { out: 'upstream_queued', gauge: 'lms_upstream_queued' },
