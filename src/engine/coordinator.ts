@@ -97,11 +97,17 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
 // test process was seen once in CI with terminate() at every run's end).
 const WORKER_EXIT_MS = 5000
 
-/** Waits for a worker's own exit (`exited` resolves on its 'exit' event), terminating it only when it overstays. */
-async function stopWorker(worker: Worker, exited: Promise<unknown>): Promise<void> {
+/**
+ * Waits for a worker's own exit (`exited` resolves on its 'exit' event), terminating it only when
+ * it overstays; `onOverstay` says so (a handle left open in the worker, which delays every run's end).
+ */
+async function stopWorker(worker: Worker, exited: Promise<unknown>, onOverstay: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const overstayed = new Promise<'overstayed'>((resolve) => (timer = setTimeout(() => resolve('overstayed'), WORKER_EXIT_MS)))
-  if ((await Promise.race([exited, overstayed])) === 'overstayed') await worker.terminate()
+  if ((await Promise.race([exited, overstayed])) === 'overstayed') {
+    onOverstay()
+    await worker.terminate()
+  }
   clearTimeout(timer)
 }
 
@@ -212,7 +218,9 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
     await finished
   } finally {
     signal.removeEventListener('abort', onAbort)
-    await Promise.all(workers.map((w, i) => stopWorker(w, exits[i]!)))
+    await Promise.all(workers.map((w, i) => stopWorker(w, exits[i]!, () => {
+      sink.event({ type: 'warning', atMs: systemClock.nowMs(), message: `load worker ${i} did not exit within ${WORKER_EXIT_MS / 1000} s of its end and was terminated` })
+    })))
   }
   // Anything left (a worker that crashed mid-second) is flushed in order.
   for (const second of [...pending.keys()].sort((a, b) => a - b)) {

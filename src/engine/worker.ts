@@ -209,24 +209,28 @@ class LoadWorker implements LearnerHost {
   private async drain(graceMs: number, interruptWaitingNow: boolean): Promise<void> {
     this.stopping = true
     if (interruptWaitingNow) for (const l of this.active) if (l.waiting) l.interrupt()
-    if (this.active.size > 0) {
-      await new Promise<void>((resolve) => {
-        this.finished = resolve
-        setTimeout(resolve, graceMs)
-      })
-    }
+    if (this.active.size > 0) await this.untilFinished(graceMs)
     for (const l of this.active) l.interrupt()
     this.abort.abort()
     // Requests carry no AbortSignal (one shared signal with a listener per request costs O(n) per
     // listener in Node's EventTarget: 100,000 queued requests stalled the worker); destroying the
     // pools ends every queued and running request at once instead.
     this.http.destroyNow()
-    if (this.active.size > 0) {
-      await new Promise<void>((resolve) => {
-        this.finished = resolve
-        setTimeout(resolve, 2000)
-      })
-    }
+    if (this.active.size > 0) await this.untilFinished(2000)
+  }
+
+  /**
+   * Until the last journey ends or `ms` pass. The timer is cleared when journeys end first: a
+   * pending timer keeps the worker thread alive, and the coordinator would wait for it (or
+   * terminate the thread) at the end of every run.
+   */
+  private async untilFinished(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await new Promise<void>((resolve) => {
+      this.finished = resolve
+      timer = setTimeout(resolve, ms)
+    })
+    clearTimeout(timer)
   }
 
   async run(startAtMs: number, stopped: Promise<StopCommand>): Promise<void> {

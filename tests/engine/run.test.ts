@@ -51,6 +51,24 @@ describe('the engine against a real loopback server', () => {
     expect(recorded.intervals.reduce((n, i) => n + (i.endpoints.e1?.timingDesc['cache=hit'] ?? 0), 0)).toBe(r.requests)
   })
 
+  it('ends when the last journey ends, not when the grace period would: its workers exit by themselves', async () => {
+    // Journeys still run at the plan's end; the grace period (60 s) is only an upper bound. A
+    // timer left pending in a worker kept its thread alive until the coordinator terminated it
+    // (5 s late, every run); that now shows as a warning event.
+    const { outcome, recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      export default defineScenario({
+        name: 'tail',
+        arrival: arrival.constant({ rate: 20, duration: '1s' }),
+        journeys: { slow: { weight: 1, run: async (l) => { await l.get('/slow', { query: { delay: 700 } }) } } },
+        options: { gracefulStop: '60s' },
+      })`, { workers: 2 })
+    expect(outcome.status).toBe('completed')
+    expect(recorded.run.result!.requests).toBe(recorded.run.result!.arrivals.planned)
+    expect(recorded.events.filter((e) => e.type === 'warning')).toEqual([])
+    expect(recorded.events.find((e) => e.type === 'phase' && e.phase === 'end')!.t).toBeLessThan(30)
+  })
+
   it('drops and counts arrivals beyond maxLearners instead of delaying them', async () => {
     const { recorded } = await run(`
       import { defineScenario, arrival } from 'lmsload'
