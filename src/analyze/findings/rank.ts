@@ -18,8 +18,17 @@ interface Explanation {
   share(s: Signals, cause: Finding, symptom: Finding): number
 }
 
+/** Computes `f(s)` once per run's signals: several explanations read the same series. */
+function perRun<T>(f: (s: Signals) => T): (s: Signals) => T {
+  const memo = new WeakMap<Signals, T>()
+  return (s) => {
+    if (!memo.has(s)) memo.set(s, f(s))
+    return memo.get(s)!
+  }
+}
+
 /** Seconds in which the target's event loop was blocked. A blocked loop answers its own /metrics late, so a missing sample after a blocked one counts as blocked. */
-function blockedSeconds(s: Signals): boolean[] {
+const blockedSeconds = perRun((s: Signals): boolean[] => {
   const lag = s.metrics?.series('event_loop_lag_p99_ms') ?? []
   const out: boolean[] = []
   let last = false
@@ -29,7 +38,7 @@ function blockedSeconds(s: Signals): boolean[] {
     out.push(last)
   }
   return out
-}
+})
 
 /** The share of a per-second quantity that fell in the marked seconds. */
 function shareIn(marked: boolean[], weight: ArrayLike<number | null>): number {
@@ -47,11 +56,11 @@ function shareIn(marked: boolean[], weight: ArrayLike<number | null>): number {
  * Request time per second, what latency symptoms are made of: each endpoint's requests × its p95
  * (the series keep per-endpoint p95, not means; a proxy that weighs slow seconds as they weigh).
  */
-function requestTime(s: Signals): number[] {
+const requestTime = perRun((s: Signals): number[] => {
   const out = s.series.t.map(() => 0)
   for (const e of Object.values(s.series.endpoints)) for (let i = 0; i < out.length; i++) out[i]! += (e.throughput[i] ?? 0) * (e.p95[i] ?? 0)
   return out
-}
+})
 
 /** A target metric per second when it was scraped, else request time. */
 const metricOr = (metric: string) => (s: Signals) => (s.metrics?.has(metric) ? s.metrics.series(metric) : requestTime(s))
