@@ -3,7 +3,7 @@ import { ANALYSIS_SCHEMA, type Analysis, type EndpointSummary, type Series, type
 import { evaluateBudgets, type Budgets } from './budgets/evaluate.ts'
 import { ladderSection } from './capacity/ladder.ts'
 import { findBottlenecks } from './findings/index.ts'
-import { generatorBusy, saturatedFrom } from './generator.ts'
+import { busySeconds as generatorBusySeconds, saturatedFrom } from './generator.ts'
 import { ResourceView, type Signals } from './findings/signals.ts'
 import { collectHistograms, resourceSeries, routeMeans } from './stats/collect.ts'
 import { spectrum, summarise } from './stats/latency.ts'
@@ -209,6 +209,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   const targetSources = [metricsSource, processSource].filter((s): s is string => s !== undefined)
   const restart = run.drill ? restartWindow(run.drill, metricsSource ? sources[metricsSource]!.event_loop_lag_p99_ms : undefined, seconds) : undefined
   const ruleSeries = restart ? withoutWindow(series, restart, targetSources) : series
+  const busy = generatorBusySeconds(ruleSeries.generator)
   const signals: Signals = {
     model: run.run.scenario.model,
     durationSec,
@@ -222,7 +223,8 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     routes: metricsSource ? routeMeans(run.resources, metricsSource) : {},
     arrivals,
     // Decided from the recorded seconds by the same function live progress used (analyze/generator.ts).
-    generatorSaturated: saturatedFrom(ruleSeries.generator.eluMax.map((elu, i) => generatorBusy([{ elu: elu ?? 0, lagP99Ms: ruleSeries.generator.lagP99MaxMs[i] ?? 0 }]))) !== undefined,
+    generatorBusy: busy,
+    generatorSaturated: saturatedFrom(busy) !== undefined,
     totalRequestMs: endpoints.reduce((sum, e) => sum + (e.latencyMs ? e.latencyMs.mean * e.count : 0), 0),
     hostCores,
   }

@@ -21,16 +21,21 @@ export function generatorBusy(workers: ReadonlyArray<GeneratorWorkerSecond | nul
   return workers.some((w) => w !== null && w !== undefined && (w.elu >= BUSY_ELU || w.lagP99Ms >= BUSY_LAG_MS))
 }
 
+/** Per recorded second (the analysis series' generator maxima over workers), busy or not, or null when no worker reported. */
+export function busySeconds(g: { eluMax: ReadonlyArray<number | null>; lagP99MaxMs: ReadonlyArray<number | null> }): Array<boolean | null> {
+  return g.eluMax.map((elu, i) => (elu === null && g.lagP99MaxMs[i] === null ? null : generatorBusy([{ elu: elu ?? 0, lagP99Ms: g.lagP99MaxMs[i] ?? 0 }])))
+}
+
 /** Busy seconds in a row, carried from one second to the next. */
 export function busyRun(before: number, busy: boolean): number {
   return busy ? before + 1 : 0
 }
 
 /** The first second of the first stretch of SATURATED_SECONDS busy seconds, or undefined. */
-export function saturatedFrom(busy: readonly boolean[]): number | undefined {
+export function saturatedFrom(busy: ReadonlyArray<boolean | null>): number | undefined {
   let run = 0
   for (let i = 0; i < busy.length; i++) {
-    run = busyRun(run, busy[i]!)
+    run = busyRun(run, busy[i] === true)
     if (run === SATURATED_SECONDS) return i - SATURATED_SECONDS + 1
   }
   return undefined

@@ -69,6 +69,8 @@ export interface Signals {
   /** Per route template from the target's /metrics: run means of requests_per_s, mean_ms, db_queries_per_request, db_time_mean_ms. */
   routes: Record<string, Record<string, number>>
   arrivals: { planned: number; started: number; dropped: number }
+  /** Per second, whether the generator was busy (null: no worker reported); see analyze/generator.ts. */
+  generatorBusy: Array<boolean | null>
   generatorSaturated: boolean
   /** Total client-side request time (count × mean latency) in ms: the denominator of impacts. */
   totalRequestMs: number

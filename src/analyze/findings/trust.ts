@@ -1,4 +1,4 @@
-import { GENERATOR_SATURATED, generatorBusy, saturatedFrom } from '../generator.ts'
+import { GENERATOR_SATURATED, saturatedFrom } from '../generator.ts'
 import type { FindingRule } from './rule.ts'
 import { clamp01, pct } from './signals.ts'
 
@@ -7,13 +7,11 @@ export const generatorSaturated: FindingRule = {
   id: 'generator-saturated',
   kind: 'trust',
   detect(s) {
-    const { eluMax, lagP99MaxMs } = s.series.generator
-    const sampled = eluMax.map((elu, i) => (elu === null && lagP99MaxMs[i] === null ? null : { elu: elu ?? 0, lagP99Ms: lagP99MaxMs[i] ?? 0 }))
-    const busy = sampled.map((w) => generatorBusy([w]))
+    const busy = s.generatorBusy
     const from = saturatedFrom(busy)
     if (from === undefined) return undefined
-    const seconds = sampled.filter((w) => w !== null).length
-    const busySeconds = busy.filter(Boolean).length
+    const seconds = busy.filter((b) => b !== null).length
+    const busySeconds = busy.filter((b) => b === true).length
     const share = busySeconds / Math.max(1, seconds)
     const last = busy.lastIndexOf(true)
     return {
