@@ -56,13 +56,12 @@ export const CAPACITY_ERROR_BUDGET = 0.01
 
 /**
  * Profiles run at 30 % of the measured capacity. Measured (`npm run bench:ground-truth`, three
- * loads, docs/benchmarks.md): at 30 % all 13 cases are right; from 60 % the exam start's burst of
- * writes queues on SQLite's single writer in every profile that adds work to the backend (N+1
- * pages, stampeding rebuilds), and healthy itself shows lock contention, so lock contention is
- * the truth of those runs, not the weather; at 90 % healthy's lock contention is critical. At
- * utilisation ρ an M/M/1 queue waits ρ/(1−ρ) service times: at 0.3 the healthy backend's queues
- * stay under half its work, while the injected causes (several times costlier requests) still
- * run their profile at or past its own limit.
+ * loads, docs/benchmarks.md section 11): at 30 % all 13 cases are right; from 60 % the exam start's
+ * burst of writes queues on SQLite's single writer in profiles that add work beside it (N+1
+ * pages, a growing heap, stampeding rebuilds), and healthy itself shows lock contention, so lock
+ * contention is the truth of those runs, not the weather. At utilisation ρ an M/M/1 queue waits
+ * ρ/(1−ρ) service times: at 0.3 the healthy backend's queues stay under half its work, while the
+ * injected causes (several times costlier requests) still run their profile at or past its limit.
  */
 export const LOAD_SHARE = 0.3
 
