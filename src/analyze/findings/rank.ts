@@ -75,6 +75,9 @@ function endpointsOf(s: Signals, cause: Finding): EndpointSummary[] {
 
 const sum = (endpoints: EndpointSummary[], f: (e: EndpointSummary) => number) => endpoints.reduce((t, e) => t + f(e), 0)
 
+/** The target's own work (statements and its code), what its cores are spent on. */
+const targetWorkMs = (s: Signals) => sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))
+
 /** Connection-holding time: statements, and (PostgreSQL row locks) lock waits inside a transaction. */
 const holdingMs = (e: EndpointSummary) => componentMs(e, 'db') + componentMs(e, 'lock')
 
@@ -119,7 +122,7 @@ const EXPLAINS: Explanation[] = [
   // is its CPU; for a remote one, the share of work the CPU waited on.
   {
     cause: 'slow-query', symptom: 'cpu-saturation', share: (s, cause) =>
-      sum(endpointsOf(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
+      sum(endpointsOf(s, cause), (e) => componentMs(e, 'db')) / Math.max(1, targetWorkMs(s)),
   },
   // The lock and pool waits on routes that miss their cache are the cache-ineffective finding's own
   // (it claims them): they are taken off the lock and pool findings so no time counts twice.
@@ -131,8 +134,8 @@ const EXPLAINS: Explanation[] = [
   ...(['cache-stampede', 'cache-ineffective'] as const).map((cause): Explanation => ({
     cause, symptom: 'slow-query', share: (s, c, symptom) => {
       const slow = endpointsOf(s, symptom)
-      const names = new Set(c.evidence.endpoints)
-      return rebuildMs(s, slow.filter((e) => names.has(e.name))) / Math.max(1, sum(slow, (e) => componentMs(e, 'db')))
+      const rebuilding = new Set(endpointsOf(s, c))
+      return rebuildMs(s, slow.filter((e) => rebuilding.has(e))) / Math.max(1, sum(slow, (e) => componentMs(e, 'db')))
     },
   })),
   // Read floods (stampeding rebuilds, N+1 statement loops) run beside everything else: their
@@ -141,7 +144,7 @@ const EXPLAINS: Explanation[] = [
   // is the share of those symptoms that is theirs.
   ...Object.entries(READ_FLOODS).flatMap(([cause, work]): Explanation[] => [
     ...(['lock-contention', 'cpu-saturation'] as const).map((symptom): Explanation => ({
-      cause, symptom, share: (s, c) => work(s, c) / Math.max(1, sum(s.endpoints, (e) => componentMs(e, 'db') + componentMs(e, 'app'))),
+      cause, symptom, share: (s, c) => work(s, c) / Math.max(1, targetWorkMs(s)),
     })),
     { cause, symptom: 'pool-saturation', share: (s, c) => work(s, c) / Math.max(1, sum(s.endpoints, holdingMs)) },
   ]),
