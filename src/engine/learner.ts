@@ -83,6 +83,8 @@ export class LearnerContext implements Learner {
   private scheduledAt: number | undefined
   private token: string | undefined
   private cookies: Map<string, string> | undefined
+  /** This learner's headers for a request without headers of its own (token, cookies). */
+  private ownHeaders: string[] | undefined
   private varsStore: Record<string, unknown> | undefined
   private fakerDraws = 0
   private timer: NodeJS.Timeout | undefined
@@ -121,6 +123,7 @@ export class LearnerContext implements Learner {
   }
 
   bearer(token: string | undefined): void {
+    if (token !== this.token) this.ownHeaders = undefined
     this.token = token
   }
 
@@ -210,14 +213,36 @@ export class LearnerContext implements Learner {
     })
   }
 
-  private headersFor(options: RequestOptions | undefined, hasJson: boolean): Record<string, string> {
-    const headers: Record<string, string> = options?.headers ? { ...options.headers } : {}
-    if (this.token !== undefined && headers.authorization === undefined) headers.authorization = `Bearer ${this.token}`
-    if (this.cookies && this.cookies.size > 0 && headers.cookie === undefined) {
-      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  /**
+   * The request's headers as undici's flat [name, value, …] array. Without per-request headers or a
+   * JSON body, the learner's own array is reused: built once, rebuilt only when its token or
+   * cookies change.
+   */
+  private headersFor(options: RequestOptions | undefined, hasJson: boolean): string[] {
+    if (options?.headers === undefined && !hasJson) return (this.ownHeaders ??= this.buildHeaders(undefined, false))
+    return this.buildHeaders(options?.headers, hasJson)
+  }
+
+  private buildHeaders(given: Record<string, string> | undefined, hasJson: boolean): string[] {
+    const out: string[] = []
+    let auth = false
+    let cookie = false
+    let type = false
+    if (given) {
+      for (const key in given) {
+        const value = given[key]
+        if (value === undefined) continue
+        const lower = key.toLowerCase()
+        if (lower === 'authorization') auth = true
+        else if (lower === 'cookie') cookie = true
+        else if (lower === 'content-type') type = true
+        out.push(key, value)
+      }
     }
-    if (hasJson && headers['content-type'] === undefined) headers['content-type'] = 'application/json'
-    return headers
+    if (this.token !== undefined && !auth) out.push('authorization', `Bearer ${this.token}`)
+    if (this.cookies && this.cookies.size > 0 && !cookie) out.push('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    if (hasJson && !type) out.push('content-type', 'application/json')
+    return out
   }
 
   private keepCookies(setCookie: string | string[] | undefined): void {
@@ -229,8 +254,12 @@ export class LearnerContext implements Learner {
       const name = pair.slice(0, eq).trim()
       const value = pair.slice(eq + 1).trim()
       this.cookies ??= new Map()
-      if (value === '' || /;\s*max-age=0/i.test(line)) this.cookies.delete(name)
-      else this.cookies.set(name, value)
+      if (value === '' || /;\s*max-age=0/i.test(line)) {
+        if (this.cookies.delete(name)) this.ownHeaders = undefined
+      } else if (this.cookies.get(name) !== value) {
+        this.cookies.set(name, value)
+        this.ownHeaders = undefined
+      }
     }
   }
 
@@ -247,7 +276,7 @@ export class LearnerContext implements Learner {
     const path = expandRoute(route, options?.params, options?.query)
     const hasJson = options?.json !== undefined
     const body = hasJson ? JSON.stringify(options!.json) : options?.body
-    const request: Dispatcher.RequestOptions = {
+    const request: Dispatcher.DispatchOptions = {
       path, method: method as Dispatcher.HttpMethod, headers: this.headersFor(options, hasJson), body,
     }
     if (options?.timeout !== undefined) {
@@ -262,19 +291,11 @@ export class LearnerContext implements Learner {
     let bytes = 0
     let error: TransportError | undefined
     try {
-      const res = await host.http.pool(host.origin).request(request)
-      status = res.statusCode
+      const res = await host.http.send(host.origin, request, !options?.discardBody)
+      status = res.status
       headers = res.headers
-      if (options?.discardBody) {
-        for await (const chunk of res.body) bytes += (chunk as Buffer).length
-      } else {
-        const chunks: Buffer[] = []
-        for await (const chunk of res.body) {
-          chunks.push(chunk as Buffer)
-          bytes += (chunk as Buffer).length
-        }
-        raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes)
-      }
+      raw = res.body
+      bytes = res.bytes
     } catch (e) {
       error = classifyTransportError(e)
       // A request cut off because the run is stopping (its pool destroyed) ends the journey; it is not an error.

@@ -69,6 +69,49 @@ describe('the engine against a real loopback server', () => {
     expect(recorded.events.find((e) => e.type === 'phase' && e.phase === 'end')!.t).toBeLessThan(30)
   })
 
+  it('sends the token and cookies a learner holds, lets the headers of a request win, and keeps or drops bodies as asked', async () => {
+    // Each learner's headers are built once and reused until its token or cookies change: this
+    // checks that a change is never missed and that per-request headers are never kept.
+    const { outcome, recorded } = await run(`
+      import { defineScenario, arrival } from 'lmsload'
+      const same = (l, label, got, want) => l.check(got, (g) => JSON.stringify(g) === JSON.stringify(want), label + ': ' + JSON.stringify(got))
+      export default defineScenario({
+        name: 'headers',
+        arrival: arrival.constant({ rate: 5, duration: '1s' }),
+        journeys: { h: { weight: 1, run: async (l) => {
+          let r = (await l.get('/echo')).json()
+          same(l, 'bare', [r.authorization, r.cookie], [null, null])
+          await l.get('/echo', { query: { set: 'a=1; Path=/' } })
+          l.bearer('t1')
+          r = (await l.get('/echo')).json()
+          same(l, 'first cookie', [r.authorization, r.cookie], ['Bearer t1', 'a=1'])
+          await l.get('/echo', { query: { set: 'b=2' } })
+          r = (await l.get('/echo')).json()
+          same(l, 'token+cookies', [r.authorization, r.cookie], ['Bearer t1', 'a=1; b=2'])
+          r = (await l.get('/echo', { headers: { Authorization: 'Basic x', 'X-One': '1' } })).json()
+          same(l, 'own header wins', r.authorization, 'Basic x')
+          l.bearer('t2')
+          r = (await l.get('/echo')).json()
+          same(l, 'new token', r.authorization, 'Bearer t2')
+          await l.get('/echo', { query: { set: 'a=; Max-Age=0' } })
+          r = (await l.get('/echo')).json()
+          same(l, 'changed', [r.authorization, r.cookie], ['Bearer t2', 'b=2'])
+          r = (await l.post('/echo', { json: { n: 1 } })).json()
+          same(l, 'json', [r.contentType, r.body, r.authorization], ['application/json', '{"n":1}', 'Bearer t2'])
+          const big = await l.get('/echo', { query: { pad: 300000 } })
+          same(l, 'big body kept whole', big.json().pad.length, 300000)
+          const dropped = await l.get('/echo', { query: { pad: 300000 }, discardBody: true })
+          same(l, 'dropped body counted', [dropped.body, dropped.bytes === big.bytes], ['', true])
+        } } },
+      })`, { workers: 1 })
+    expect(outcome.status).toBe('completed')
+    const checks: Record<string, { pass: number; fail: number }> = {}
+    for (const i of recorded.intervals) for (const [label, c] of Object.entries(i.checks)) checks[label] = { pass: (checks[label]?.pass ?? 0) + c.pass, fail: (checks[label]?.fail ?? 0) + c.fail }
+    expect(Object.entries(checks).filter(([, c]) => c.fail > 0)).toEqual([])
+    expect(Object.keys(checks)).toHaveLength(9)
+    expect(recorded.run.result!.requests).toBe(12 * recorded.run.result!.arrivals.started)
+  })
+
   it('drops and counts arrivals beyond maxLearners instead of delaying them', async () => {
     const { recorded } = await run(`
       import { defineScenario, arrival } from 'lmsload'

@@ -18,6 +18,20 @@ export async function startTarget(options: { extraDelayMs?: number } = {}): Prom
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x')
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1)
+    if (url.pathname === '/echo') {
+      // What the request carried, for tests of the engine's headers and bodies.
+      let body = ''
+      req.setEncoding('utf8')
+      req.on('data', (d: string) => (body += d))
+      req.on('end', () => {
+        const set = url.searchParams.getAll('set')
+        if (set.length > 0) res.setHeader('set-cookie', set)
+        res.setHeader('content-type', 'application/json')
+        const pad = 'x'.repeat(Number(url.searchParams.get('pad') ?? 0))
+        res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null, contentType: req.headers['content-type'] ?? null, body, pad }))
+      })
+      return
+    }
     if (url.pathname === '/hang') {
       hanging.add(res)
       return

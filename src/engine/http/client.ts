@@ -1,9 +1,60 @@
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
+import type { IncomingHttpHeaders } from 'undici/types/header.js'
 
 export interface HttpClientOptions {
   /** Connections per origin (undici's Pool is unbounded otherwise). */
   connections: number
   requestTimeoutMs: number
+}
+
+const NO_HEADERS: IncomingHttpHeaders = {}
+
+/**
+ * One request's response, collected by an undici dispatch handler: no Readable body, no async
+ * iterator, no AsyncResource per request (`Pool.request` makes all three). A body the journey does
+ * not keep is counted and dropped chunk by chunk as it arrives.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  status = 0
+  headers: IncomingHttpHeaders = NO_HEADERS
+  /** Body bytes received. */
+  bytes = 0
+  /** The body when kept (undefined when dropped or empty). */
+  body: Buffer | undefined
+  private chunks: Buffer[] | undefined
+  private readonly keep: boolean
+  private readonly resolve: (exchange: Exchange) => void
+  private readonly reject: (error: Error) => void
+
+  constructor(keep: boolean, resolve: (exchange: Exchange) => void, reject: (error: Error) => void) {
+    this.keep = keep
+    this.resolve = resolve
+    this.reject = reject
+  }
+
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode
+    this.headers = headers
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length
+    if (!this.keep) return
+    // The first chunk is kept as it is (most bodies arrive in one); later ones are gathered.
+    if (this.body === undefined) this.body = chunk
+    else (this.chunks ??= [this.body]).push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.chunks) this.body = Buffer.concat(this.chunks, this.bytes)
+    this.resolve(this)
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.reject(error)
+  }
 }
 
 /** One keep-alive undici Pool per origin, shared by every learner of a worker. */
@@ -29,6 +80,14 @@ export class HttpClient {
       this.pools.set(origin, pool)
     }
     return pool
+  }
+
+  /** Sends one request; resolves with the collected response, rejects with undici's error. */
+  send(origin: string, request: Dispatcher.DispatchOptions, keepBody: boolean): Promise<Exchange> {
+    const pool = this.pool(origin)
+    return new Promise((resolve, reject) => {
+      pool.dispatch(request, new Exchange(keepBody, resolve, reject))
+    })
   }
 
   stats(): { queued: number; running: number; connected: number } {
