@@ -24,6 +24,8 @@ export interface LearnerHost {
   readonly faker: Faker
   /** The stats of the second in which `atMs` (epoch) falls, rotating seconds as time passes. */
   statsAt(atMs: number): IntervalStats
+  /** Starts the arrivals due by `atMs` (epoch): called after every response, so a busy loop still starts them on time. */
+  releaseDue(atMs: number): void
 }
 
 export class Interrupted extends Error {
@@ -321,6 +323,7 @@ export class LearnerContext implements Learner {
       // A timeout is a latency of at least the timeout: recorded, so percentiles show the stall.
       if (error === 'timeout') recordUs(e.latency, latencyMs * 1000)
     }
+    host.releaseDue(end)
     return new HttpResponse(status, ok, error, headers, raw, bytes, latencyMs)
   }
 }
