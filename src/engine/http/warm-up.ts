@@ -9,7 +9,7 @@ import { HttpClient } from './client.ts'
  * 120 ms of start lag at 10,000 arrivals/s, charged to those requests' latency. The requests go
  * to a throwaway server inside this thread on loopback, never to the target.
  */
-export async function warmUpRequestPath(requests = 3000, connections = 32): Promise<void> {
+export async function warmUpRequestPath(requests = 600, connections = 8): Promise<void> {
   const server = createServer((_req, res) => {
     res.setHeader('server-timing', 'app;dur=0.1')
     res.end('ok')
