@@ -1,13 +1,13 @@
 import type { Faker } from '@faker-js/faker'
 import type { Dispatcher } from 'undici'
-import type { Clock } from '../core/clock.ts'
+import type { Clock, TimerHandle, Timers } from '../core/clock.ts'
 import { hashString, Rng } from '../core/rng.ts'
 import { parseDurationMs } from '../core/units.ts'
 import { recordUs } from '../metrics/histogram.ts'
 import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
 import { classifyTransportError } from './http/errors.ts'
-import type { HttpClient } from './http/client.ts'
+import type { RequestSender } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
 import { endpointName, expandRoute, routeOnTarget } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
@@ -16,9 +16,10 @@ import type { EndpointStats, IntervalStats } from './stats.ts'
 /** What a learner needs from the worker that runs it. */
 export interface LearnerHost {
   readonly clock: Clock
+  readonly timers: Timers
   readonly seed: number
   readonly origin: string
-  readonly http: HttpClient
+  readonly http: RequestSender
   readonly data: unknown
   readonly signal: AbortSignal
   readonly faker: Faker
@@ -89,7 +90,7 @@ export class LearnerContext implements Learner {
   private ownHeaders: string[] | undefined
   private varsStore: Record<string, unknown> | undefined
   private fakerDraws = 0
-  private timer: NodeJS.Timeout | undefined
+  private timer: TimerHandle | undefined
   private wake: ((error: Error) => void) | undefined
   /** Set when the run stops: the next wait or request ends the journey. */
   interrupted = false
@@ -191,7 +192,7 @@ export class LearnerContext implements Learner {
   interrupt(): void {
     this.interrupted = true
     if (this.wake) {
-      clearTimeout(this.timer)
+      this.host.timers.clearTimeout(this.timer)
       const wake = this.wake
       this.wake = undefined
       this.waiting = false
@@ -207,7 +208,7 @@ export class LearnerContext implements Learner {
     this.waiting = true
     return new Promise((resolve, reject) => {
       this.wake = reject
-      this.timer = setTimeout(() => {
+      this.timer = this.host.timers.setTimeout(() => {
         this.wake = undefined
         this.waiting = false
         resolve()

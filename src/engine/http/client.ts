@@ -57,8 +57,26 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** A response as the engine sees it: what `Exchange` collects. */
+export interface ResponseParts {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  readonly bytes: number
+  readonly body: Buffer | undefined
+}
+
+/** What the engine sends requests through: the undici pools, or a fake in unit tests. */
+export interface RequestSender {
+  /** Sends one request; resolves with the response, rejects with a transport error. */
+  send(origin: string, request: Dispatcher.DispatchOptions, keepBody: boolean): Promise<ResponseParts>
+  stats(): { queued: number; running: number; connected: number }
+  /** Ends every queued and running request now (the run is stopping). */
+  destroyNow(): void
+  close(): Promise<void>
+}
+
 /** One keep-alive undici Pool per origin, shared by every learner of a worker. */
-export class HttpClient {
+export class HttpClient implements RequestSender {
   private readonly pools = new Map<string, Pool>()
   readonly options: HttpClientOptions
 
