@@ -1,6 +1,6 @@
 // Shared helpers for engine benchmarks: a trivial target in its own process, a scenario written
 // to a temporary file, and numbers read back from the run directory.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,9 +12,19 @@ export interface Target {
   stop(): void
 }
 
-/** Starts bench/trivial-server.ts, pinned to one core with taskset when available. */
-export function startTrivialServer(core?: number): Promise<Target> {
-  return startServer('trivial-server.ts', core)
+/** Starts bench/trivial-server.ts, pinned to one core with taskset when available; HTTPS with the key and certificate in `tlsDir`. */
+export async function startTrivialServer(core?: number, tlsDir?: string): Promise<Target> {
+  const target = await startServer('trivial-server.ts', core, tlsDir ? ['--tls', tlsDir] : [])
+  return tlsDir ? { ...target, url: target.url.replace('http:', 'https:') } : target
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), valid for a day: for HTTPS benchmarks only. */
+export function selfSignedCertificate(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lmsload-bench-tls-'))
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`openssl could not make a certificate: ${r.stderr.trim()}`)
+  return dir
 }
 
 /** Starts a bench server script (it prints `listening <port>`), pinned to `core` with taskset. */
