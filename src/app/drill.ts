@@ -43,7 +43,7 @@ export interface DrillOutcome extends RunOutcome {
 }
 
 const PROBE_INTERVAL_MS = 100
-const PROBE_TIMEOUT_MS = 1000
+export const PROBE_TIMEOUT_MS = 1000
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGSTOP'])
 export const WRITES_FILE = 'acknowledged-writes.ndjson'
 

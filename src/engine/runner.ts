@@ -46,7 +46,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   readonly data: unknown
   readonly faker = new Faker({ locale: [en] })
   private readonly abort = new AbortController()
-  readonly signal = this.abort.signal
+  readonly signal: AbortSignal = this.abort.signal
   readonly maxActive: number
   private readonly index: number
   private readonly picker: JourneyPicker<Scenario['journeys'][number]>

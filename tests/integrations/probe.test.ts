@@ -46,7 +46,9 @@ describe('lmsload probe', () => {
     const dir = path.join(scratch, 'rated')
     const rated = await runProbe({ url: `${target.url}/api/courses/7?delay=12`, connections: 4, durationMs: 5000, rate: 100, out: dir, name: 'courses' })
     expect(rated.requests).toBeGreaterThan(400)
-    expect(rated.requests).toBeLessThanOrEqual(510)
+    // autocannon refills each second's quota from its own setInterval: a 5 s run sees five refills,
+    // or six when its end timer fires after the sixth tick on a busy machine (600 seen in CI).
+    expect(rated.requests).toBeLessThanOrEqual(610)
     expect(rated.comparison.map((c) => c.metric)).toEqual(['responses', 'errors (no answer)', 'non-2xx'])
     expect(rated.comparison.every((c) => c.ok)).toBe(true)
     // A rate-capped probe is another load: refused as a gate unless the user says so.
