@@ -1,12 +1,12 @@
 import { cpus, hostname, totalmem } from 'node:os'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
-import { request } from 'undici'
+import { Agent, request, type Dispatcher } from 'undici'
 import { UserError, EXIT } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import { parseDurationMs } from '../core/units.ts'
 import { runEngine, type EngineResult } from '../engine/coordinator.ts'
-import type { EngineConfig } from '../engine/config.ts'
+import type { EngineConfig, TargetTls } from '../engine/config.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad, type LoadShape } from '../scenario/shape.ts'
 import { FanoutSink, type EngineSink } from '../metrics/interval.ts'
@@ -58,6 +58,8 @@ export interface RunRequest {
   maxLearners?: number
   connections?: number
   spacing?: 'poisson' | 'uniform'
+  /** How an HTTPS target's certificate is trusted (--ca, --insecure). */
+  tls?: TargetTls & { caFile?: string }
   backendProfile?: string
   backendWorkers?: number
   /** A budget file evaluated with the scenario's budgets. */
@@ -97,7 +99,7 @@ export interface RunOutcome {
   reports: WrittenReports
 }
 
-function setupContext(target: string, seed: number, plannedLearners: number): SetupContext {
+function setupContext(target: string, seed: number, plannedLearners: number, dispatcher: Dispatcher | undefined): SetupContext {
   return {
     target, seed, plannedLearners,
     async fetchJson(p, init = {}) {
@@ -106,7 +108,7 @@ function setupContext(target: string, seed: number, plannedLearners: number): Se
       if (init.token) headers.authorization = `Bearer ${init.token}`
       const res = await request(new URL(p, target), {
         method: (init.method ?? 'GET') as 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json),
-        headersTimeout: 30_000, bodyTimeout: 30_000,
+        headersTimeout: 30_000, bodyTimeout: 30_000, dispatcher,
       })
       const text = await res.body.text()
       let body: unknown = text
@@ -120,9 +122,9 @@ function setupContext(target: string, seed: number, plannedLearners: number): Se
   }
 }
 
-async function preflight(target: URL): Promise<void> {
+async function preflight(target: URL, dispatcher: Dispatcher | undefined): Promise<void> {
   try {
-    const res = await request(target, { headersTimeout: 10_000, bodyTimeout: 10_000 })
+    const res = await request(target, { headersTimeout: 10_000, bodyTimeout: 10_000, dispatcher })
     await res.body.dump()
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).message
@@ -135,7 +137,7 @@ function defaultWorkers(target: URL): number {
   return Math.max(1, isLoopbackHost(target.hostname) ? cores - 1 : cores)
 }
 
-function runJson(id: string, scenario: Scenario, file: string, target: { url: string; bundled: BundledBackend | undefined }, config: EngineConfig, scrape: string[], pids: number[], capacity: LadderSpec | undefined): RunJson {
+function runJson(id: string, scenario: Scenario, file: string, target: { url: string; bundled: BundledBackend | undefined }, config: EngineConfig, scrape: string[], pids: number[], capacity: LadderSpec | undefined, tls: RunRequest['tls']): RunJson {
   const load = shapeLoad(scenario, config.shape)
   const cpu = cpus()
   return {
@@ -157,6 +159,7 @@ function runJson(id: string, scenario: Scenario, file: string, target: { url: st
       ...(config.shape.durationMs !== undefined ? { durationMs: config.shape.durationMs } : {}),
       workers: config.workers, maxLearners: config.maxLearners, connections: config.connections, requestTimeoutMs: config.requestTimeoutMs,
       gracefulStopMs: config.gracefulStopMs, spacing: config.spacing, scrape, pids,
+      ...(tls?.insecure ? { insecure: true } : {}), ...(tls?.caFile ? { ca: tls.caFile } : {}),
     },
     environment: {
       lmsloadVersion: lmsloadVersion(), node: process.version, platform: process.platform, arch: process.arch, cpus: cpu.length,
@@ -178,10 +181,12 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   if (req.budgetFile) loadBudgetFile(req.budgetFile)
   const notice = hooks.onNotice ?? (() => {})
   let bundled: BundledBackend | undefined
+  // The preflight and setup() trust the target's certificate as the learners do.
+  const trust = req.tls ? new Agent({ connect: { ca: req.tls.ca, rejectUnauthorized: req.tls.insecure !== true } }) : undefined
   let target: URL
   if (req.target !== undefined) {
     target = parseTarget(req.target, req.allowRemote === true)
-    await preflight(target)
+    await preflight(target, trust)
   } else {
     notice('starting the bundled reference backend (seeds demo data on first use)…')
     bundled = await startBundledBackend({ profile: req.backendProfile, workers: req.backendWorkers })
@@ -195,7 +200,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     let setupData: unknown
     if (scenario.setup) {
       try {
-        setupData = await scenario.setup(setupContext(target.href, seed, Math.round(load.learners)))
+        setupData = await scenario.setup(setupContext(target.href, seed, Math.round(load.learners), trust))
       } catch (error) {
         throw new UserError('LMSLOAD_SCENARIO', `${scenario.definedAt}: setup() failed: ${(error as Error).message}`)
       }
@@ -211,13 +216,14 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
       requestTimeoutMs: parseDurationMs(scenario.options.requestTimeout, 'options.requestTimeout'),
       gracefulStopMs: req.gracefulStopMs ?? parseDurationMs(scenario.options.gracefulStop, 'options.gracefulStop'),
       spacing: req.spacing ?? 'poisson',
+      ...(req.tls ? { tls: { ca: req.tls.ca, insecure: req.tls.insecure } } : {}),
       setupData,
     }
     const id = runId(scenario.name)
     const dir = req.out === undefined ? defaultRunDir(id) : path.resolve(req.out)
     const scrape = [...(req.scrape ?? [])]
     const pids = [...(req.pids ?? [])]
-    const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids, req.capacity))
+    const writer = RunDirWriter.create(dir, runJson(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.href, bundled }, config, scrape, pids, req.capacity, req.tls))
     notice(`recording to ${displayPath(dir)}`)
 
     const samplers: Sampler[] = [new HostSampler(), new ProcessSampler(process.pid, 'generator', false)]
@@ -263,6 +269,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }
   } finally {
+    await trust?.close()
     await bundled?.stop()
   }
 }

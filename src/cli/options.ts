@@ -1,5 +1,6 @@
 // Options several commands share (run, drill, demo, export, probe, capacity), checked in one place:
 // every malformed value is a one-line error naming the flag.
+import { readFileSync } from 'node:fs'
 import type { Argv } from 'yargs'
 import type { RunRequest } from '../app/run.ts'
 import { parseDurationMs, UserError } from '../core/index.ts'
@@ -53,6 +54,8 @@ export interface RunArgs {
   check?: boolean
   'max-learners'?: string
   connections?: string
+  insecure?: boolean
+  ca?: string
   uniform: boolean
   'backend-profile'?: string
   'backend-workers'?: string
@@ -89,11 +92,26 @@ export function runOptions<T>(y: Argv<T>) {
       .option('out', { type: 'string', describe: 'run directory to create (default reports/runs/<yyyymmdd-hhmmss>-<scenario>)' })
       .option('max-learners', { type: 'string', describe: 'cap on concurrent learners; arrivals beyond it are dropped and counted' })
       .option('connections', { type: 'string', describe: 'connections per target per worker (default 256)' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'accept any TLS certificate of the target (a test LMS with a self-signed one)' })
+      .option('ca', { type: 'string', describe: 'PEM file of the certificate authorities trusted for an HTTPS target (instead of the system ones)' })
       .option('uniform', { type: 'boolean', default: false, describe: 'space arrivals evenly instead of as a Poisson process' })
       .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
       .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
       .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
+}
+
+/** --insecure and --ca: how the target's certificate is trusted. */
+function tlsOf(argv: RunArgs): Pick<RunRequest, 'tls'> {
+  if (argv.ca === undefined) return argv.insecure ? { tls: { insecure: true } } : {}
+  let ca: string
+  try {
+    ca = readFileSync(argv.ca, 'utf8')
+  } catch (error) {
+    throw new UserError('LMSLOAD_USAGE', `--ca: cannot read ${argv.ca} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UserError('LMSLOAD_USAGE', `--ca: ${argv.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`)
+  return { tls: { ca, caFile: argv.ca, insecure: argv.insecure === true } }
 }
 
 /** The run request the shared options describe; every malformed value is a one-line error. */
@@ -113,6 +131,7 @@ export function runRequestOf(argv: RunArgs, stepSummaryFile?: string): RunReques
     maxLearners: positiveNumber('max-learners', argv['max-learners'], true),
     connections: positiveNumber('connections', argv.connections, true),
     spacing: argv.uniform ? 'uniform' : 'poisson',
+    ...tlsOf(argv),
     backendProfile: argv['backend-profile'],
     backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
     budgetFile: argv.budget,

@@ -1,5 +1,12 @@
 import type { LoadShape } from '../scenario/shape.ts'
 
+export interface TargetTls {
+  /** Certificates (PEM) trusted instead of the system's. */
+  ca?: string | undefined
+  /** Accept any certificate. */
+  insecure?: boolean | undefined
+}
+
 /** Everything a run needs, in plain data: main passes it to every worker unchanged. */
 export interface EngineConfig {
   scenarioFile: string
@@ -13,6 +20,8 @@ export interface EngineConfig {
   requestTimeoutMs: number
   gracefulStopMs: number
   spacing: 'poisson' | 'uniform'
+  /** How an HTTPS target's certificate is trusted (the system's authorities otherwise). */
+  tls?: TargetTls
   /** What setup() returned, structured-cloned to the workers. */
   setupData: unknown
 }

@@ -1,5 +1,4 @@
 import type { Faker } from '@faker-js/faker'
-import type { Dispatcher } from 'undici'
 import type { Clock, TimerHandle, Timers } from '../core/clock.ts'
 import { hashString, Rng } from '../core/rng.ts'
 import { parseDurationMs } from '../core/units.ts'
@@ -7,7 +6,7 @@ import { recordUs } from '../metrics/histogram.ts'
 import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
 import { classifyTransportError } from './http/errors.ts'
-import type { RequestSender } from './http/client.ts'
+import type { OutgoingRequest, RequestSender } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
 import { endpointName, expandRoute, routeOnTarget } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
@@ -279,14 +278,8 @@ export class LearnerContext implements Learner {
     const path = expandRoute(route, options?.params, options?.query)
     const hasJson = options?.json !== undefined
     const body = hasJson ? JSON.stringify(options!.json) : options?.body
-    const request: Dispatcher.DispatchOptions = {
-      path, method: method as Dispatcher.HttpMethod, headers: this.headersFor(options, hasJson), body,
-    }
-    if (options?.timeout !== undefined) {
-      const ms = parseDurationMs(options.timeout, `${name}: timeout`)
-      request.headersTimeout = ms
-      request.bodyTimeout = ms
-    }
+    const request: OutgoingRequest = { path, method, headers: this.headersFor(options, hasJson), body }
+    if (options?.timeout !== undefined) request.timeoutMs = parseDurationMs(options.timeout, `${name}: timeout`)
     const bytesOut = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
     let status = 0
     let headers = EMPTY_HEADERS

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const runner = new LoadRunner(config, init.worker, scenario, {
     clock: systemClock,
     timers: systemTimers,
-    http: new HttpClient({ connections: config.connections, requestTimeoutMs: config.requestTimeoutMs }),
+    http: new HttpClient({ connections: config.connections, requestTimeoutMs: config.requestTimeoutMs, ...config.tls }),
     monitor: new SelfMonitor(),
     post: (message) => port.postMessage(message),
   })

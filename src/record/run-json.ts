@@ -43,6 +43,10 @@ export interface RunJson {
     requestTimeoutMs: number
     gracefulStopMs: number
     spacing: 'poisson' | 'uniform'
+    /** --insecure: the target's certificate was not checked. */
+    insecure?: boolean
+    /** --ca: the file of authorities trusted for the target. */
+    ca?: string
     scrape: string[]
     pids: number[]
   }

@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -138,5 +140,42 @@ describe.concurrent('lmsload run refuses bad input in one line', () => {
     writeFileSync(path.join(out, 'keep.txt'), 'precious')
     expectOneLineError(await runCli(['run', writeScenario(PING), '--target', target.url, '--out', out]), /already exists and is not empty; choose another --out/)
     expect(readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('precious')
+  })
+})
+
+describe('lmsload run against an HTTPS target', () => {
+  it('trusts the certificate given with --ca (or any with --insecure), keeps its connections, and refuses an untrusted one in one line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lmsload-https-'))
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' })
+    expect(made.status, made.stderr).toBe(0)
+    let requests = 0
+    let handshakes = 0
+    const server = createHttpsServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => {
+      requests++
+      res.end('{}')
+    })
+    server.on('secureConnection', () => handshakes++)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const out = path.join(dir, 'run')
+      const r = await runCli(['run', writeScenario(PING), '--target', url, '--ca', path.join(dir, 'cert.pem'), '--out', out, '--workers', '1', '--quiet'])
+      expect(r.code, r.stderr).toBe(0)
+      const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'))
+      expect(run.options.ca).toBe(path.join(dir, 'cert.pem'))
+      expect(run.result.requests).toBeGreaterThanOrEqual(30)
+      // 40 planned arrivals (plus the preflight) over a few keep-alive connections, not one handshake each.
+      expect(requests).toBe(run.result.requests + 1)
+      expect(handshakes).toBeLessThan(requests / 3)
+      expectOneLineError(await runCli(['run', writeScenario(PING), '--target', url, '--quiet']), /^lmsload: --target: cannot reach https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/)
+      expectOneLineError(await runCli(['run', writeScenario(PING), '--target', url, '--ca', path.join(dir, 'key.pem')]), /^lmsload: --ca: .*key\.pem holds no PEM certificate/)
+      const insecure = await runCli(['run', writeScenario(PING), '--target', url, '--insecure', '--out', path.join(dir, 'run2'), '--workers', '1', '--quiet'])
+      expect(insecure.code, insecure.stderr).toBe(0)
+      expect(JSON.parse(readFileSync(path.join(dir, 'run2', 'run.json'), 'utf8')).options.insecure).toBe(true)
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 })

@@ -1,7 +1,6 @@
 // The engine without threads, sockets or real time: executors and the load runner driven by a
 // ManualClock and a fake request sender, so timing rules are checked to the millisecond in
 // milliseconds of test time. The integration tests in run.test.ts run the real thing.
-import type { Dispatcher } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/core/clock.ts'
 import { decodeHistogram } from '../../src/metrics/histogram.ts'
@@ -11,7 +10,7 @@ import type { EngineConfig } from '../../src/engine/config.ts'
 import { ClosedConcurrency, CLOSED_TICK_MS } from '../../src/engine/executors/closed-concurrency.ts'
 import type { ExecutorHost, StartedJourney } from '../../src/engine/executors/executor.ts'
 import { OpenArrivals } from '../../src/engine/executors/open-arrivals.ts'
-import type { RequestSender, ResponseParts } from '../../src/engine/http/client.ts'
+import type { OutgoingRequest, RequestSender, ResponseParts } from '../../src/engine/http/client.ts'
 import type { WorkerInterval, WorkerMessage } from '../../src/engine/messages.ts'
 import { LoadRunner } from '../../src/engine/runner.ts'
 
@@ -188,7 +187,7 @@ class FakeSender implements RequestSender {
     this.clock = clock
     this.latencyMs = latencyMs
   }
-  send(_origin: string, request: Dispatcher.DispatchOptions): Promise<ResponseParts> {
+  send(_origin: string, request: OutgoingRequest): Promise<ResponseParts> {
     this.sent.push({ at: this.clock.nowMs() - START, path: request.path })
     return new Promise((resolve, reject) => {
       if (this.destroyed) return reject(Object.assign(new Error('destroyed'), { code: 'UND_ERR_DESTROYED' }))

@@ -1,110 +1,47 @@
-import { Pool, type Dispatcher } from 'undici'
-import type { IncomingHttpHeaders } from 'undici/types/header.js'
+import { H1Pool } from './h1-pool.ts'
+import { Pending, transportError } from './h1-connection.ts'
+import type { HttpClientOptions, OutgoingRequest, RequestSender, ResponseParts } from './types.ts'
 
-export interface HttpClientOptions {
-  /** Connections per origin (undici's Pool is unbounded otherwise). */
-  connections: number
-  requestTimeoutMs: number
+export type { HttpClientOptions, OutgoingRequest, RequestSender, ResponseHeaders, ResponseParts } from './types.ts'
+
+// Characters that would end a request line or header early (request smuggling, broken framing).
+const UNSAFE = /[\r\n\0]/
+const SPACE_OR_CONTROL = /[\s\0-\x1f\x7f]/
+
+interface Origin {
+  pool: H1Pool
+  /** `host` header line, sent unless the request brings its own. */
+  hostLine: string
 }
-
-const NO_HEADERS: IncomingHttpHeaders = {}
 
 /**
- * One request's response, collected by an undici dispatch handler: no Readable body, no async
- * iterator, no AsyncResource per request (`Pool.request` makes all three). A body the journey does
- * not keep is counted and dropped chunk by chunk as it arrives.
+ * One pool of keep-alive HTTP/1.1 connections per origin, shared by every learner of a worker.
+ * Timeouts are checked by one sweep per client instead of a timer per request: a request times out
+ * between its deadline and one sweep period later (the period is a tenth of the shortest timeout,
+ * between 5 and 250 ms); the latency recorded is the time it really waited.
  */
-export class Exchange implements Dispatcher.DispatchHandler {
-  status = 0
-  headers: IncomingHttpHeaders = NO_HEADERS
-  /** Body bytes received. */
-  bytes = 0
-  /** The body when kept (undefined when dropped or empty). */
-  body: Buffer | undefined
-  private chunks: Buffer[] | undefined
-  private readonly keep: boolean
-  private readonly resolve: (exchange: Exchange) => void
-  private readonly reject: (error: Error) => void
-
-  constructor(keep: boolean, resolve: (exchange: Exchange) => void, reject: (error: Error) => void) {
-    this.keep = keep
-    this.resolve = resolve
-    this.reject = reject
-  }
-
-  onRequestStart(): void {}
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.status = statusCode
-    this.headers = headers
-  }
-
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.bytes += chunk.length
-    if (!this.keep) return
-    // The first chunk is kept as it is (most bodies arrive in one); later ones are gathered.
-    if (this.body === undefined) this.body = chunk
-    else (this.chunks ??= [this.body]).push(chunk)
-  }
-
-  onResponseEnd(): void {
-    if (this.chunks) this.body = Buffer.concat(this.chunks, this.bytes)
-    this.resolve(this)
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.reject(error)
-  }
-}
-
-/** A response as the engine sees it: what `Exchange` collects. */
-export interface ResponseParts {
-  readonly status: number
-  readonly headers: IncomingHttpHeaders
-  readonly bytes: number
-  readonly body: Buffer | undefined
-}
-
-/** What the engine sends requests through: the undici pools, or a fake in unit tests. */
-export interface RequestSender {
-  /** Sends one request; resolves with the response, rejects with a transport error. */
-  send(origin: string, request: Dispatcher.DispatchOptions, keepBody: boolean): Promise<ResponseParts>
-  stats(): { queued: number; running: number; connected: number }
-  /** Ends every queued and running request now (the run is stopping). */
-  destroyNow(): void
-  close(): Promise<void>
-}
-
-/** One keep-alive undici Pool per origin, shared by every learner of a worker. */
 export class HttpClient implements RequestSender {
-  private readonly pools = new Map<string, Pool>()
+  private readonly origins = new Map<string, Origin>()
+  private sweeper: NodeJS.Timeout | undefined
+  private sweepMs = Infinity
   readonly options: HttpClientOptions
 
   constructor(options: HttpClientOptions) {
     this.options = options
   }
 
-  pool(origin: string): Pool {
-    let pool = this.pools.get(origin)
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.options.connections,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        headersTimeout: this.options.requestTimeoutMs,
-        bodyTimeout: this.options.requestTimeoutMs,
-        connectTimeout: Math.min(10_000, this.options.requestTimeoutMs),
-      })
-      this.pools.set(origin, pool)
-    }
-    return pool
-  }
-
-  /** Sends one request; resolves with the collected response, rejects with undici's error. */
-  send(origin: string, request: Dispatcher.DispatchOptions, keepBody: boolean): Promise<Exchange> {
-    const pool = this.pool(origin)
+  send(origin: string, request: OutgoingRequest, keepBody: boolean): Promise<ResponseParts> {
     return new Promise((resolve, reject) => {
-      pool.dispatch(request, new Exchange(keepBody, resolve, reject))
+      const target = this.origins.get(origin) ?? this.open(origin)
+      const head = serialize(request, target.hostLine)
+      if (head === undefined) {
+        reject(transportError('ERR_INVALID_REQUEST', `${request.method} ${request.path}: a header or the path holds a character HTTP does not allow`))
+        return
+      }
+      const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs
+      if (timeoutMs / 10 < this.sweepMs) this.startSweep(timeoutMs)
+      const noBody = request.method === 'HEAD'
+      target.pool.send(new Pending(head, request.body, keepBody, noBody, timeoutMs, resolve, reject))
     })
   }
 
@@ -112,22 +49,65 @@ export class HttpClient implements RequestSender {
     let queued = 0
     let running = 0
     let connected = 0
-    for (const pool of this.pools.values()) {
-      queued += pool.stats.queued
-      running += pool.stats.running
-      connected += pool.stats.connected
+    for (const { pool } of this.origins.values()) {
+      queued += pool.queued
+      running += pool.running
+      connected += pool.connected
     }
     return { queued, running, connected }
   }
 
   /** Ends every queued and running request now (the run is stopping); later requests get fresh pools. */
   destroyNow(): void {
-    const pools = [...this.pools.values()]
-    this.pools.clear()
-    for (const p of pools) p.destroy().catch(() => {})
+    const pools = [...this.origins.values()]
+    this.origins.clear()
+    for (const { pool } of pools) pool.destroy(transportError('ABORT_ERR', 'the run is stopping'))
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.destroy()))
+    this.destroyNow()
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = undefined
+    this.sweepMs = Infinity
   }
+
+  private open(origin: string): Origin {
+    const url = new URL(origin)
+    const connectTimeoutMs = Math.min(10_000, this.options.requestTimeoutMs)
+    const target = { pool: new H1Pool(url, this.options, connectTimeoutMs), hostLine: `host: ${url.host}\r\n` }
+    this.origins.set(origin, target)
+    if (this.options.requestTimeoutMs / 10 < this.sweepMs) this.startSweep(this.options.requestTimeoutMs)
+    return target
+  }
+
+  private startSweep(timeoutMs: number): void {
+    this.sweepMs = Math.min(250, Math.max(5, timeoutMs / 10))
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = setInterval(() => {
+      const now = performance.now()
+      for (const { pool } of this.origins.values()) pool.sweep(now)
+    }, this.sweepMs)
+    this.sweeper.unref()
+  }
+}
+
+/** The request line and headers, or undefined when a value would break the framing. */
+function serialize(request: OutgoingRequest, hostLine: string): string | undefined {
+  if (SPACE_OR_CONTROL.test(request.path) || SPACE_OR_CONTROL.test(request.method)) return undefined
+  let head = `${request.method} ${request.path} HTTP/1.1\r\n`
+  let ownHost = false
+  let ownLength = false
+  const headers = request.headers
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!
+    const value = headers[i + 1]!
+    if (UNSAFE.test(name) || UNSAFE.test(value)) return undefined
+    if (name.length === 4 && name.toLowerCase() === 'host') ownHost = true
+    else if (name.length === 14 && name.toLowerCase() === 'content-length') ownLength = true
+    head += `${name}: ${value}\r\n`
+  }
+  if (!ownHost) head += hostLine
+  const body = request.body
+  if (body !== undefined && !ownLength) head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`
+  return head + '\r\n'
 }
