@@ -48,6 +48,10 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   private readonly abort = new AbortController()
   readonly signal: AbortSignal = this.abort.signal
   readonly maxActive: number
+  private readonly connections: number
+  private readonly timeoutSeconds: number
+  /** Most responses this worker received in one second of the run so far. */
+  private peakAnswered = 0
   private readonly index: number
   private readonly picker: JourneyPicker<Scenario['journeys'][number]>
   private readonly gracefulStopMs: number
@@ -74,6 +78,8 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     this.data = config.setupData
     this.picker = new JourneyPicker(scenario.journeys)
     this.maxActive = Math.max(1, Math.ceil(config.maxLearners / config.workers))
+    this.connections = config.connections
+    this.timeoutSeconds = config.requestTimeoutMs / 1000
     this.gracefulStopMs = config.gracefulStopMs
     // Plans are made here, before the worker reports ready, not at the start instant: 100,000
     // arrivals take about 10 ms to plan, which the first arrivals would otherwise start late by.
@@ -95,6 +101,18 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     for (let i = 0; i < executors.length; i++) executors[i]!.releaseDue(atMs)
   }
 
+  /**
+   * The bounded wait queue: an arrival is dropped while more requests wait for a connection than
+   * the target, at the best rate this worker has seen it answer (and at least one response per
+   * connection per second, before any answer), can serve within the scenario's timeout. Its request
+   * would most likely time out in the queue; dropped now, it costs a counter instead of a learner,
+   * a promise chain and a queued request, and the worker stays on plan for the arrivals it can serve.
+   */
+  get backlogged(): boolean {
+    const queued = this.http.queued
+    return queued > this.connections && queued > Math.max(this.peakAnswered, this.connections) * this.timeoutSeconds
+  }
+
   dropArrival(atMs: number): void {
     this.statsAt(atMs).dropped++
   }
@@ -102,6 +120,9 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   /** Sends the current second and starts the next. */
   private flush(): void {
     const drained = this.stats.drain()
+    let answered = 0
+    for (const name in drained.endpoints) answered += drained.endpoints[name]!.count
+    if (answered > this.peakAnswered) this.peakAnswered = answered
     const pool = this.http.stats()
     const self = this.monitor.sample()
     const message: WorkerInterval = {
@@ -190,6 +211,18 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   }
 
   /** Runs this worker's share from `startAtMs` until its load ends or `stopped` settles, then reports done. */
+  /**
+   * Opens the target connections the first second will need, before the worker reports ready. The
+   * pool's connections are the generator's, not the learners' (learners share them), so making them
+   * before the clock starts keeps a burst of connects, costly to a generator and a freshly started
+   * target alike, out of the first arrivals' latency. Only TCP (and TLS) handshakes: no request.
+   */
+  async prepare(): Promise<void> {
+    let wanted = 0
+    for (const e of this.executors) wanted += e.connectionsAtStart()
+    if (wanted > 0) await this.http.preconnect(this.origin, wanted)
+  }
+
   async run(startAtMs: number, stopped: Promise<unknown>): Promise<void> {
     this.startAtMs = startAtMs
     this.second = 0

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   })
   // Failing to warm up (no loopback listener allowed, say) only costs the first second's speed.
   await warmUpRequestPath().catch(() => {})
+  await runner.prepare()
   let stop: (command: StopCommand) => void = () => {}
   const stopped = new Promise<StopCommand>((resolve) => (stop = resolve))
   const started = new Promise<StartCommand>((resolve) => {

@@ -10,7 +10,7 @@ export function trustWarnings(a: Analysis): string[] {
     const f = a.findings.find((x) => x.id === id)
     if (f) out.push(`${f.title}. ${f.explanation} ${f.recommendation}`)
   }
-  if (a.trust.droppedArrivals > 0) out.push(`${count(a.trust.droppedArrivals)} planned arrivals (${pct(a.arrivals.planned ? a.trust.droppedArrivals / a.arrivals.planned : null)}) were dropped by the generator (learner cap or overload): the target saw less load than the scenario describes.`)
+  if (a.trust.droppedArrivals > 0) out.push(`${count(a.trust.droppedArrivals)} planned arrivals (${pct(a.arrivals.planned ? a.trust.droppedArrivals / a.arrivals.planned : null)}) were dropped by the generator (the learner cap was reached, or more requests waited for a connection than the target could answer within the timeout): the target saw less load than the scenario describes.`)
   if (a.trust.closedModel) out.push('Closed model: each virtual learner waits for its previous request, so a slow server receives fewer requests and queueing hides from the latency figures (coordinated omission). Prefer an open arrival model for capacity questions.')
   const end = endSentence(a.verdict.end)
   if (a.trust.incomplete && end) out.push(`${end}.`)

@@ -105,7 +105,7 @@ export interface SetupContext {
 }
 
 export interface ScenarioOptions {
-  /** Cap on concurrently active learners; arrivals beyond it are dropped and counted (default 200,000). */
+  /** Cap on concurrently active learners; arrivals beyond it are dropped and counted (default 200,000). Arrivals are also dropped while more requests wait for a connection than the target could answer within `requestTimeout` (docs/scenarios.md). */
   maxLearners?: number
   /** Connections per target origin per worker (default 256). */
   connections?: number

@@ -2,7 +2,7 @@
 // ManualClock and a fake request sender, so timing rules are checked to the millisecond in
 // milliseconds of test time. The integration tests in run.test.ts run the real thing.
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../src/core/clock.ts'
+import { ManualClock, type TimerHandle } from '../../src/core/clock.ts'
 import { decodeHistogram } from '../../src/metrics/histogram.ts'
 import { arrival, concurrency, defineScenario } from '../../src/scenario/index.ts'
 import type { Journey } from '../../src/scenario/types.ts'
@@ -23,6 +23,7 @@ class FakeHost implements ExecutorHost {
   readonly startAtMs = START
   stopping = false
   activeCount = 0
+  backlogged = false
   readonly started: Array<{ id: number; at: number; arrivalAt: number; releaseAt: number }> = []
   readonly dropped: number[] = []
   readonly interrupted: number[] = []
@@ -111,6 +112,19 @@ describe('OpenArrivals with fake time', () => {
     expect(host.dropped).toEqual([20, 30])
   })
 
+  it('drops arrivals while the host is backlogged, counted, and starts them again once it is not', async () => {
+    const host = new FakeHost()
+    const executor = new OpenArrivals(host, plan([0, 10, 20, 30, 40], 100), 0, 1)
+    void executor.run()
+    await host.clock.advanceTo(START + 15)
+    host.backlogged = true
+    await host.clock.advanceTo(START + 35)
+    host.backlogged = false
+    await host.clock.advanceTo(START + 100)
+    expect(host.started.map((s) => s.id)).toEqual([0, 1, 4])
+    expect(host.dropped).toEqual([20, 30])
+  })
+
   it('keeps barrier releases apart from arrivals', async () => {
     const host = new FakeHost()
     void new OpenArrivals(host, plan([1, 2], 100, [50, 50]), 0, 1).run()
@@ -191,19 +205,37 @@ class FakeSender implements RequestSender {
     this.sent.push({ at: this.clock.nowMs() - START, path: request.path })
     return new Promise((resolve, reject) => {
       if (this.destroyed) return reject(Object.assign(new Error('destroyed'), { code: 'UND_ERR_DESTROYED' }))
-      const timer = this.clock.setTimeout(() => {
-        this.pending.delete(fail)
-        resolve({ status: 200, headers: { 'server-timing': 'db;dur=3' }, bytes: 2, body: Buffer.from('{}') })
-      }, this.latencyMs(request.path))
+      let timer: TimerHandle | undefined
+      const answer = () => {
+        this.running++
+        timer = this.clock.setTimeout(() => {
+          this.pending.delete(fail)
+          this.running--
+          this.waiting.shift()?.()
+          resolve({ status: 200, headers: { 'server-timing': 'db;dur=3' }, bytes: 2, body: Buffer.from('{}') })
+        }, this.latencyMs(request.path))
+      }
       const fail = (error: Error) => {
         this.clock.clearTimeout(timer)
         reject(error)
       }
       this.pending.add(fail)
+      if (this.running < this.slots) answer()
+      else this.waiting.push(answer)
     })
   }
+  /** Connections: requests beyond this many in flight wait for one, in order. */
+  slots = Number.POSITIVE_INFINITY
+  private running = 0
+  private readonly waiting: Array<() => void> = []
+  get queued(): number {
+    return this.waiting.length
+  }
+  preconnect(): Promise<void> {
+    return Promise.resolve()
+  }
   stats() {
-    return { queued: 0, running: 0, connected: 1 }
+    return { queued: this.queued, running: this.running, connected: 1 }
   }
   destroyNow(): void {
     this.destroyed = true
@@ -251,6 +283,41 @@ describe('LoadRunner with fake time and a fake sender', () => {
     expect(decodeHistogram(a.timing.db!).maxValue).toBeLessThanOrEqual(3_010)
     expect(messages.at(-1)).toEqual({ type: 'done', worker: 0, lastSecond: 3 })
     expect(clock.timers).toBe(0)
+  })
+
+  it('bounds the wait for a connection: arrivals the target could not serve within the timeout are dropped', async () => {
+    // Two connections, a 1 s timeout, a target answering after 500 ms: 4 responses/s at best.
+    // 20 arrivals/s for 4 s would queue without end; the runner admits what the bound allows.
+    const outcome = (slots: number) => {
+      const r = runnerFor(
+        { read: { weight: 1, run: async (l) => { await l.get('/a') } } },
+        { arrival: arrival.constant({ rate: 20, duration: '4s' }) },
+        () => 500,
+        { connections: 2, requestTimeoutMs: 1000 },
+      )
+      r.sender.slots = slots
+      return r
+    }
+    const bounded = outcome(2)
+    const done = bounded.runner.run(START, new Promise(() => {}))
+    await bounded.clock.advanceTo(START + 10_000)
+    await done
+    const started = bounded.intervals().reduce((n, i) => n + i.arrivals.started, 0)
+    const dropped = bounded.intervals().reduce((n, i) => n + i.arrivals.dropped, 0)
+    expect(started + dropped).toBe(80)
+    // At most 2 waiting beyond the 2 running in second 0 (one response per connection per second
+    // before any answer), then up to the best second's answers × 1 s.
+    expect(bounded.intervals()[0]!.arrivals.started).toBeLessThanOrEqual(8)
+    expect(dropped).toBeGreaterThan(40)
+    // So an admitted request waits about the timeout at most (unbounded, the last would wait ~20 s).
+    const slowest = Math.max(...bounded.intervals().flatMap((i) => (i.endpoints['GET /a'] ? [decodeHistogram(i.endpoints['GET /a'].latency).maxValue] : [])))
+    expect(slowest).toBeLessThan(2_500_000)
+    // The same run with no queue at all (every request has a connection) drops nothing.
+    const free = outcome(Number.POSITIVE_INFINITY)
+    const freeDone = free.runner.run(START, new Promise(() => {}))
+    await free.clock.advanceTo(START + 10_000)
+    await freeDone
+    expect(free.intervals().reduce((n, i) => n + i.arrivals.dropped, 0)).toBe(0)
   })
 
   it('charges a late start to latency: a request issued after a stalled loop is timed from the plan', async () => {

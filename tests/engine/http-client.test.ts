@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import net, { type AddressInfo } from 'node:net'
@@ -168,6 +168,33 @@ describe('the engine HTTP client', () => {
     expect(all.map((r) => r.body!.toString())).toEqual(Array(10).fill('ok'))
     expect(most).toBe(2)
     expect(order).toEqual(Array.from({ length: 10 }, (_, i) => `/${i}`))
+  })
+
+  it('opens connections ahead of use without sending a request, then serves requests on them', async () => {
+    let served = 0
+    const { origin, sockets } = await rawServer((_head, socket) => {
+      served++
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok')
+    })
+    const c = client({ connections: 4 })
+    await c.preconnect(origin, 6)
+    expect(c.stats()).toEqual({ queued: 0, running: 0, connected: 4 })
+    // The server accepts in its own turn of the event loop, after the client saw the connect.
+    await vi.waitFor(() => expect(sockets()).toBe(4))
+    expect(served).toBe(0)
+    await Promise.all(Array.from({ length: 8 }, () => c.send(origin, GET, false)))
+    expect(served).toBe(8)
+    expect(sockets()).toBe(4)
+    await c.preconnect(origin, 2)
+    expect(sockets()).toBe(4)
+
+    // A target that refuses: the promise settles, and the first request still meets the refusal.
+    const closed = net.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const refused = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    await c.preconnect(refused, 3)
+    expect(await failure(c.send(refused, GET, false))).toBe('refused')
   })
 
   it('sorts failures: refused, timeout, reset mid-body, a bad response, and aborted on stop', async () => {

@@ -88,4 +88,9 @@ export class ClosedConcurrency implements Executor {
   }
 
   releaseDue(): void {}
+
+  /** None: each learner's first request opens its connection, as a real learner's would. */
+  connectionsAtStart(): number {
+    return 0
+  }
 }

@@ -21,6 +21,8 @@ export interface ExecutorHost {
   readonly activeCount: number
   /** The runner's bound on active learners: arrivals beyond it are dropped. */
   readonly maxActive: number
+  /** True while more requests wait for a connection than the target could serve in time: arrivals are dropped. */
+  readonly backlogged: boolean
   /**
    * Starts learner `id`'s journey; `arrivalAtMs` is its intended start (latency is timed from it),
    * `afterEnd` runs when the journey ends, however it ends.
@@ -39,6 +41,8 @@ export interface Executor {
   run(): Promise<void>
   /** Stops starting learners and cancels this executor's timers (the run is stopping). */
   stop(): void
+  /** Connections worth opening before the start instant (see LoadRunner.prepare). */
+  connectionsAtStart(): number
   /** Starts whatever is due by `nowMs`; called after every response. Cheap when nothing is. */
   releaseDue(nowMs: number): void
 }

@@ -57,6 +57,13 @@ export class OpenArrivals implements Executor {
     this.timer = host.timers.setTimeout(() => this.tick(), Math.max(0, this.nextDueAt - now))
   }
 
+  /** Enough for this worker's first-second arrivals if each held a connection for 10 ms. */
+  connectionsAtStart(): number {
+    let n = 0
+    for (let i = this.next; i < this.plan.times.length && this.plan.times[i]! < 1000; i += this.step) n++
+    return Math.ceil(n / 100)
+  }
+
   stop(): void {
     this.nextDueAt = Number.POSITIVE_INFINITY
     this.host.timers.clearTimeout(this.timer)
@@ -79,7 +86,7 @@ export class OpenArrivals implements Executor {
     let next = this.next
     while (next < times.length && times[next]! <= elapsed) {
       const at = start + times[next]!
-      if (host.activeCount >= host.maxActive) host.dropArrival(now)
+      if (host.activeCount >= host.maxActive || host.backlogged) host.dropArrival(now)
       else host.startJourney(next, at, releases ? start + releases[next]! : at)
       next += this.step
     }

@@ -45,6 +45,12 @@ export class HttpClient implements RequestSender {
     })
   }
 
+  get queued(): number {
+    let queued = 0
+    for (const { pool } of this.origins.values()) queued += pool.queued
+    return queued
+  }
+
   stats(): { queued: number; running: number; connected: number } {
     let queued = 0
     let running = 0
@@ -58,6 +64,10 @@ export class HttpClient implements RequestSender {
   }
 
   /** Ends every queued and running request now (the run is stopping); later requests get fresh pools. */
+  preconnect(origin: string, count: number): Promise<void> {
+    return this.origins.get(origin)?.pool.preconnect(count) ?? this.open(origin).pool.preconnect(count)
+  }
+
   destroyNow(): void {
     const pools = [...this.origins.values()]
     this.origins.clear()

@@ -16,6 +16,7 @@ export class H1Pool implements ConnectionOwner {
   private readonly endpoint: Endpoint
   private readonly max: number
   private readonly connectTimeoutMs: number
+  private settled: (() => void)[] = []
 
   constructor(origin: URL, options: HttpClientOptions, connectTimeoutMs: number) {
     const secure = origin.protocol === 'https:'
@@ -59,9 +60,23 @@ export class H1Pool implements ConnectionOwner {
     this.grow()
   }
 
+  /**
+   * Opens connections until `count` are open or opening (at most the pool's size); resolves when
+   * none is opening any more, made or not (a failed one is opened again by the first request).
+   */
+  preconnect(count: number): Promise<void> {
+    while (this.connections.size < Math.min(count, this.max)) {
+      this.opening++
+      this.connections.add(new H1Connection(this.endpoint, this, this.connectTimeoutMs))
+    }
+    if (this.opening === 0) return Promise.resolve()
+    return new Promise((resolve) => this.settled.push(resolve))
+  }
+
   onConnected(c: H1Connection): void {
     this.opening--
     this.next(c)
+    this.notifySettled()
   }
 
   onReleased(c: H1Connection, reusable: boolean): void {
@@ -82,6 +97,7 @@ export class H1Pool implements ConnectionOwner {
     // request sent to a target that refuses is counted as refused, once.
     if (connectError !== undefined) this.shift()?.fail(connectError)
     this.grow()
+    this.notifySettled()
   }
 
   /** Fails requests that waited past their deadline and connections not made in time. */
@@ -95,6 +111,7 @@ export class H1Pool implements ConnectionOwner {
         this.opening--
         this.shift()?.fail(transportError('ETIMEDOUT', `could not connect within ${this.connectTimeoutMs} ms`))
         this.grow()
+        this.notifySettled()
       }
     }
   }
@@ -110,6 +127,14 @@ export class H1Pool implements ConnectionOwner {
       c.destroy(error)
     }
     this.opening = 0
+    this.notifySettled()
+  }
+
+  private notifySettled(): void {
+    if (this.opening > 0 || this.settled.length === 0) return
+    const settled = this.settled
+    this.settled = []
+    for (const resolve of settled) resolve()
   }
 
   private next(c: H1Connection): void {

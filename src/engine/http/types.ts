@@ -37,6 +37,10 @@ export interface ResponseParts {
 export interface RequestSender {
   /** Sends one request; resolves with the response, rejects with a transport error. */
   send(origin: string, request: OutgoingRequest, keepBody: boolean): Promise<ResponseParts>
+  /** Requests waiting for a connection, across origins (cheap: read on every arrival). */
+  readonly queued: number
+  /** Opens up to `count` connections to `origin` ahead of use; resolves once none is opening. */
+  preconnect(origin: string, count: number): Promise<void>
   stats(): { queued: number; running: number; connected: number }
   /** Ends every queued and running request now (the run is stopping). */
   destroyNow(): void
