@@ -17,7 +17,7 @@
 //        --baseline ../old-checkout --tools autocannon,lmsload-closed,autocannon-rate,lmsload-open,lmsload-overload,undici,wrk,loadtest,artillery]
 import { spawn } from 'node:child_process'
 import { get as httpsGet } from 'node:https'
-import { readdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -105,8 +105,13 @@ async function measure(tool: string, command: string[], target: Target, ca: Buff
   return { tool, requests: after - before, cpuSec: Number(m[1]) + Number(m[2]), wallSec: Number(m[3]), steadyRequests: b.requests - a.requests, steadyCpuSec: (b.ticks - a.ticks) * TICK_S }
 }
 
+// lmsload runs as users run it: the installed command (bin/lmsload.js → the compiled dist/, V8's
+// compile cache on) when the checkout has a build (`npm run build`), else from the TypeScript sources,
+// which costs about 0.7 CPU-s more per run in type stripping and compiling.
 function lmsloadCommand(scenario: string, url: string, out: string, checkout = root): string[] {
-  return [process.execPath, path.join(checkout, 'src/cli/main.ts'), 'run', scenario, '--target', url, '--workers', '1', '--quiet', '--out', out]
+  const built = existsSync(path.join(checkout, 'dist/src/cli/main.js'))
+  const entry = built ? path.join(checkout, 'bin/lmsload.js') : path.join(checkout, 'src/cli/main.ts')
+  return [process.execPath, entry, 'run', scenario, '--target', url, '--workers', '1', '--quiet', '--out', out]
 }
 
 async function runTool(tool: string, target: Target, ca: Buffer | undefined, overloadRate: number): Promise<Measure | undefined> {
@@ -187,6 +192,7 @@ const referenceOf = (tool: string) => (tool.startsWith('lmsload-open') ? 'autoca
 const perWhole = (m: Measure) => m.requests / m.cpuSec
 const perSteady = (m: Measure) => m.steadyRequests / m.steadyCpuSec
 console.log(`trivial server on core 0; each tool on core 1 for ${seconds} s with ${connections} connections; ${rounds} interleaved rounds, medians`)
+console.log(`lmsload runs from ${existsSync(path.join(root, 'dist/src/cli/main.js')) ? 'its build (bin/lmsload.js)' : 'sources (no dist/: npm run build to measure what users run)'}${values.baseline ? `; baseline from ${existsSync(path.join(path.resolve(values.baseline), 'dist/src/cli/main.js')) ? 'its build' : 'sources'}` : ''}`)
 console.log('| tool | req/s (server-counted) | CPU s (whole) | µs/req whole | µs/req steady | vs reference, whole | vs reference, steady | µs per planned arrival | dropped |')
 console.log('|---|---|---|---|---|---|---|---|---|')
 for (const tool of [...new Set(results.flat().map((m) => m.tool))]) {

@@ -27,8 +27,12 @@ const started = performance.now()
 try {
   const outcome = await runScenario({ scenarioFile: file, target: server.url, out, workers: 1, spacing: 'uniform' }, { signal: new AbortController().signal })
   const run = readRun(out)
-  // Steady state: every learner has arrived and is beating every think period.
-  const steady = run.intervals.filter((i) => i.t >= rampSec + thinkSec && i.t < outcome.engine.seconds - 2)
+  // Steady state: every learner has arrived and is beating every think period. The beats repeat the
+  // ramp's shape once per think period (here 20 s of beats, 10 s of none), so the window is a whole
+  // number of periods: one second more or less of a quiet phase would move the mean by 1 %.
+  const from = rampSec + thinkSec
+  const periods = Math.floor((outcome.engine.seconds - 2 - from) / thinkSec)
+  const steady = run.intervals.filter((i) => i.t >= from && i.t < from + periods * thinkSec)
   const rate = steady.reduce((n, i) => n + i.requests, 0) / Math.max(1, steady.length)
   const expected = learners / thinkSec
   const peakActive = Math.max(...run.intervals.map((i) => i.active))

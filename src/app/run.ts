@@ -1,7 +1,7 @@
 import { cpus, hostname, totalmem } from 'node:os'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
-import { Agent, request, type Dispatcher } from 'undici'
+import { HttpClient } from '../engine/http/client.ts'
 import { UserError, EXIT } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import { parseDurationMs } from '../core/units.ts'
@@ -99,33 +99,33 @@ export interface RunOutcome {
   reports: WrittenReports
 }
 
-function setupContext(target: string, seed: number, plannedLearners: number, dispatcher: Dispatcher | undefined): SetupContext {
+function setupContext(target: string, seed: number, plannedLearners: number, client: HttpClient): SetupContext {
   return {
     target, seed, plannedLearners,
     async fetchJson(p, init = {}) {
-      const headers: Record<string, string> = {}
-      if (init.json !== undefined) headers['content-type'] = 'application/json'
-      if (init.token) headers.authorization = `Bearer ${init.token}`
-      const res = await request(new URL(p, target), {
-        method: (init.method ?? 'GET') as 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json),
-        headersTimeout: 30_000, bodyTimeout: 30_000, dispatcher,
-      })
-      const text = await res.body.text()
+      const headers: string[] = []
+      if (init.json !== undefined) headers.push('content-type', 'application/json')
+      if (init.token) headers.push('authorization', `Bearer ${init.token}`)
+      const url = new URL(p, target)
+      const method = init.method ?? 'GET'
+      const res = await client.send(url.origin, {
+        method, path: `${url.pathname}${url.search}`, headers, body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      }, true)
+      const text = res.body?.toString('utf8') ?? ''
       let body: unknown = text
       try {
         body = JSON.parse(text)
       } catch {
         // not JSON: the text is the body
       }
-      return { status: res.statusCode, body: body as never }
+      return { status: res.status, body: body as never }
     },
   }
 }
 
-async function preflight(target: URL, dispatcher: Dispatcher | undefined): Promise<void> {
+async function preflight(target: URL, client: HttpClient): Promise<void> {
   try {
-    const res = await request(target, { headersTimeout: 10_000, bodyTimeout: 10_000, dispatcher })
-    await res.body.dump()
+    await client.send(target.origin, { method: 'GET', path: `${target.pathname}${target.search}`, headers: [], timeoutMs: 10_000 }, false)
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).message
     throw new UserError('LMSLOAD_TARGET', `--target: cannot reach ${target.origin} (${code})`)
@@ -181,12 +181,16 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   if (req.budgetFile) loadBudgetFile(req.budgetFile)
   const notice = hooks.onNotice ?? (() => {})
   let bundled: BundledBackend | undefined
-  // The preflight and setup() trust the target's certificate as the learners do.
-  const trust = req.tls ? new Agent({ connect: { ca: req.tls.ca, rejectUnauthorized: req.tls.insecure !== true } }) : undefined
+  // The preflight and setup() go through the learners' HTTP client: the same certificate trust, and
+  // no second HTTP stack to load at start.
+  const direct = new HttpClient({ connections: 4, requestTimeoutMs: 30_000, ca: req.tls?.ca, insecure: req.tls?.insecure })
   let target: URL
   if (req.target !== undefined) {
     target = parseTarget(req.target, req.allowRemote === true)
-    await preflight(target, trust)
+    await preflight(target, direct).catch(async (error: unknown) => {
+      await direct.close()
+      throw error
+    })
   } else {
     notice('starting the bundled reference backend (seeds demo data on first use)…')
     bundled = await startBundledBackend({ profile: req.backendProfile, workers: req.backendWorkers })
@@ -200,7 +204,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     let setupData: unknown
     if (scenario.setup) {
       try {
-        setupData = await scenario.setup(setupContext(target.href, seed, Math.round(load.learners), trust))
+        setupData = await scenario.setup(setupContext(target.href, seed, Math.round(load.learners), direct))
       } catch (error) {
         throw new UserError('LMSLOAD_SCENARIO', `${scenario.definedAt}: setup() failed: ${(error as Error).message}`)
       }
@@ -269,7 +273,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }
   } finally {
-    await trust?.close()
+    await direct.close()
     await bundled?.stop()
   }
 }

@@ -216,7 +216,7 @@ export class LearnerContext implements Learner {
   }
 
   /**
-   * The request's headers as undici's flat [name, value, …] array. Without per-request headers or a
+   * The request's headers as a flat [name, value, …] array. Without per-request headers or a
    * JSON body, the learner's own array is reused: built once, rebuilt only when its token or
    * cookies change.
    */

@@ -48,7 +48,7 @@ export interface GeneratorSelf {
   /** CPU time of the worker thread over the second, as a share of one core. */
   cpuRatio: number
   heapUsedBytes: number
-  /** undici pools: requests waiting for a connection, in flight, and open connections. */
+  /** Connection pools: requests waiting for a connection, in flight, and open connections. */
   poolQueued: number
   poolRunning: number
   poolConnected: number

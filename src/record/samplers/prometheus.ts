@@ -1,4 +1,3 @@
-import { request } from 'undici'
 import type { ResourceSample, Sampler } from './index.ts'
 import { parsePromText, sumBy, sumOf, type PromSample } from './prom-text.ts'
 
@@ -61,9 +60,13 @@ export class PrometheusSampler implements Sampler {
   }
 
   async scrape(): Promise<PromSample[]> {
-    const res = await request(this.url, { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs })
-    const text = await res.body.text()
-    if (res.statusCode !== 200) throw new Error(`${this.url} answered ${res.statusCode}`)
+    // Node's fetch is loaded on first use: a run that scrapes nothing does not pay for it at start.
+    const res = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) }).catch((error: Error) => {
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, a bad certificate) is its cause.
+      throw new Error((error.cause as Error | undefined)?.message ?? error.message)
+    })
+    const text = await res.text()
+    if (res.status !== 200) throw new Error(`${this.url} answered ${res.status}`)
     return parsePromText(text)
   }
 
