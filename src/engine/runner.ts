@@ -210,7 +210,6 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     this.timers.clearTimeout(timer)
   }
 
-  /** Runs this worker's share from `startAtMs` until its load ends or `stopped` settles, then reports done. */
   /**
    * Opens the target connections the first second will need, before the worker reports ready. The
    * pool's connections are the generator's, not the learners' (learners share them), so making them
@@ -223,6 +222,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     if (wanted > 0) await this.http.preconnect(this.origin, wanted)
   }
 
+  /** Runs this worker's share from `startAtMs` until its load ends or `stopped` settles, then reports done. */
   async run(startAtMs: number, stopped: Promise<unknown>): Promise<void> {
     this.startAtMs = startAtMs
     this.second = 0

@@ -52,22 +52,21 @@ export class HttpClient implements RequestSender {
   }
 
   stats(): { queued: number; running: number; connected: number } {
-    let queued = 0
+    const queued = this.queued
     let running = 0
     let connected = 0
     for (const { pool } of this.origins.values()) {
-      queued += pool.queued
       running += pool.running
       connected += pool.connected
     }
     return { queued, running, connected }
   }
 
-  /** Ends every queued and running request now (the run is stopping); later requests get fresh pools. */
   preconnect(origin: string, count: number): Promise<void> {
-    return this.origins.get(origin)?.pool.preconnect(count) ?? this.open(origin).pool.preconnect(count)
+    return (this.origins.get(origin) ?? this.open(origin)).pool.preconnect(count)
   }
 
+  /** Ends every queued and running request now (the run is stopping); later requests get fresh pools. */
   destroyNow(): void {
     const pools = [...this.origins.values()]
     this.origins.clear()

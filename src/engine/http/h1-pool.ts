@@ -65,10 +65,7 @@ export class H1Pool implements ConnectionOwner {
    * none is opening any more, made or not (a failed one is opened again by the first request).
    */
   preconnect(count: number): Promise<void> {
-    while (this.connections.size < Math.min(count, this.max)) {
-      this.opening++
-      this.connections.add(new H1Connection(this.endpoint, this, this.connectTimeoutMs))
-    }
+    while (this.connections.size < Math.min(count, this.max)) this.openConnection()
     if (this.opening === 0) return Promise.resolve()
     return new Promise((resolve) => this.settled.push(resolve))
   }
@@ -157,10 +154,12 @@ export class H1Pool implements ConnectionOwner {
 
   /** Opens connections for waiting requests, up to the pool's size. */
   private grow(): void {
-    while (this.queued > this.opening && this.connections.size < this.max) {
-      this.opening++
-      this.connections.add(new H1Connection(this.endpoint, this, this.connectTimeoutMs))
-    }
+    while (this.queued > this.opening && this.connections.size < this.max) this.openConnection()
+  }
+
+  private openConnection(): void {
+    this.opening++
+    this.connections.add(new H1Connection(this.endpoint, this, this.connectTimeoutMs))
   }
 
   private shift(): Pending | undefined {
