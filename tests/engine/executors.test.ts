@@ -285,6 +285,26 @@ describe('LoadRunner with fake time and a fake sender', () => {
     expect(clock.timers).toBe(0)
   })
 
+  it('gives each learner faker draws of its own, the same for the same seed in any runner, in English', async () => {
+    const draw = async () => {
+      const names = new Map<number, string[]>()
+      const { clock, runner } = runnerFor(
+        { read: { weight: 1, run: async (l) => { names.set(l.id, [l.faker.person.firstName(), l.faker.lorem.word()]); await l.get('/a') } } },
+        { arrival: arrival.constant({ rate: 4, duration: '1s' }) },
+        () => 10,
+      )
+      const done = runner.run(START, new Promise(() => {}))
+      await clock.advanceTo(START + 5_000)
+      await done
+      return names
+    }
+    const [first, second] = [await draw(), await draw()]
+    expect(first.size).toBe(4)
+    expect([...second]).toEqual([...first])
+    expect(new Set([...first.values()].map((v) => v.join(' '))).size).toBe(4)
+    for (const [name] of first.values()) expect(name).toMatch(/^[A-Z][a-z'-]+$/)
+  })
+
   it('bounds the wait for a connection: arrivals the target could not serve within the timeout are dropped', async () => {
     // Two connections, a 1 s timeout, a target answering after 500 ms: 4 responses/s at best.
     // 20 arrivals/s for 4 s would queue without end; the runner admits what the bound allows.
