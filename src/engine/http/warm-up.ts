@@ -5,8 +5,9 @@ import { HttpClient } from './client.ts'
 /**
  * Warms this thread's request path before the run starts: V8 compiles the hot functions of the
  * client, the HTTP parser and the learner after their first few hundred calls. Done on the first
- * arrivals instead, that cost landed in the run's first second: 120 ms of start lag at 10,000 arrivals/s, charged to those requests' latency. The requests go
- * to a throwaway server inside this thread on loopback, never to the target.
+ * arrivals instead, that cost landed in the run's first second: 120 ms of start lag at 10,000
+ * arrivals/s, charged to those requests' latency. The requests go to a throwaway server inside
+ * this thread on loopback, never to the target.
  */
 export async function warmUpRequestPath(requests = 600, connections = 8): Promise<void> {
   const server = createServer((_req, res) => {
