@@ -6,7 +6,7 @@ import { recordUs } from '../metrics/histogram.ts'
 import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
 import { classifyTransportError } from './http/errors.ts'
-import type { OutgoingRequest, RequestSender } from './http/client.ts'
+import type { OutgoingRequest, RequestSender, ResponseParts } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
 import { endpointName, expandRoute, routeOnTarget } from '../scenario/route.ts'
 import { parseServerTiming } from './http/server-timing.ts'
@@ -40,20 +40,25 @@ class HttpResponse implements Response {
   readonly status: number
   readonly ok: boolean
   readonly error: TransportError | undefined
-  readonly headers: Record<string, string | string[] | undefined>
   readonly bytes: number
   readonly latencyMs: number
+  private readonly parts: ResponseParts | undefined
   private readonly raw: Buffer | undefined
   private text: string | undefined
 
-  constructor(status: number, ok: boolean, error: TransportError | undefined, headers: Record<string, string | string[] | undefined>, raw: Buffer | undefined, bytes: number, latencyMs: number) {
+  constructor(status: number, ok: boolean, error: TransportError | undefined, parts: ResponseParts | undefined, raw: Buffer | undefined, bytes: number, latencyMs: number) {
     this.status = status
     this.ok = ok
     this.error = error
-    this.headers = headers
+    this.parts = parts
     this.raw = raw
     this.bytes = bytes
     this.latencyMs = latencyMs
+  }
+
+  /** Built on first use by the client: most journeys never read a response's headers. */
+  get headers(): Record<string, string | string[] | undefined> {
+    return this.parts === undefined ? EMPTY_HEADERS : this.parts.headers
   }
 
   get body(): string {
@@ -282,14 +287,13 @@ export class LearnerContext implements Learner {
     if (options?.timeout !== undefined) request.timeoutMs = parseDurationMs(options.timeout, `${name}: timeout`)
     const bytesOut = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
     let status = 0
-    let headers = EMPTY_HEADERS
+    let res: ResponseParts | undefined
     let raw: Buffer | undefined
     let bytes = 0
     let error: TransportError | undefined
     try {
-      const res = await host.http.send(host.origin, request, !options?.discardBody)
+      res = await host.http.send(host.origin, request, !options?.discardBody)
       status = res.status
-      headers = res.headers
       raw = res.body
       bytes = res.bytes
     } catch (e) {
@@ -309,16 +313,16 @@ export class LearnerContext implements Learner {
       recordUs(e.latency, latencyMs * 1000)
       if (ok) e.ok++
       else e.errors.http = (e.errors.http ?? 0) + 1
-      const timing = headers['server-timing']
-      if (timing !== undefined) recordServerTiming(e, Array.isArray(timing) ? timing.join(',') : timing)
-      if (headers['set-cookie'] !== undefined) this.keepCookies(headers['set-cookie'])
+      const timing = res!.serverTiming
+      if (timing !== undefined) recordServerTiming(e, timing)
+      if (res!.setCookie !== undefined) this.keepCookies(res!.setCookie)
     } else {
       e.errors[error!] = (e.errors[error!] ?? 0) + 1
       // A timeout is a latency of at least the timeout: recorded, so percentiles show the stall.
       if (error === 'timeout') recordUs(e.latency, latencyMs * 1000)
     }
     host.releaseDue(end)
-    return new HttpResponse(status, ok, error, headers, raw, bytes, latencyMs)
+    return new HttpResponse(status, ok, error, res, raw, bytes, latencyMs)
   }
 }
 

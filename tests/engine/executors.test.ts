@@ -212,7 +212,7 @@ class FakeSender implements RequestSender {
           this.pending.delete(fail)
           this.running--
           this.waiting.shift()?.()
-          resolve({ status: 200, headers: { 'server-timing': 'db;dur=3' }, bytes: 2, body: Buffer.from('{}') })
+          resolve({ status: 200, headers: { 'server-timing': 'db;dur=3' }, serverTiming: 'db;dur=3', setCookie: undefined, bytes: 2, body: Buffer.from('{}') })
         }, this.latencyMs(request.path))
       }
       const fail = (error: Error) => {

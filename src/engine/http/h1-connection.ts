@@ -1,6 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { HTTPParser } from 'http-parser-js'
+import { headersOf, ResponseParser, type ResponseSink } from './h1-response.ts'
 import type { ResponseHeaders } from './types.ts'
 
 /** A transport failure with the code `classifyTransportError` sorts by. */
@@ -8,15 +8,16 @@ export function transportError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code })
 }
 
-const NO_HEADERS: ResponseHeaders = Object.freeze({}) as ResponseHeaders
-
 /**
  * One request on its way: the bytes to send, and the response as it is collected. A body the
  * journey does not keep is counted and dropped as it arrives.
  */
 export class Pending {
   status = 0
-  headers: ResponseHeaders = NO_HEADERS
+  /** The header lines as text: the header object is built from them on first use. */
+  headerText = ''
+  serverTiming: string | undefined
+  setCookie: string | string[] | undefined
   /** Body bytes received. */
   bytes = 0
   /** The body when kept (undefined when dropped or empty). */
@@ -24,6 +25,7 @@ export class Pending {
   /** performance.now() after which the request has timed out (set when it is written). */
   deadline = Infinity
   private chunks: Buffer[] | undefined
+  private headerObject: ResponseHeaders | undefined
   readonly head: string
   readonly payload: string | Uint8Array | undefined
   readonly keep: boolean
@@ -40,6 +42,10 @@ export class Pending {
     this.timeoutMs = timeoutMs
     this.resolve = resolve
     this.reject = reject
+  }
+
+  get headers(): ResponseHeaders {
+    return (this.headerObject ??= headersOf(this.headerText))
   }
 
   data(chunk: Buffer, start: number, length: number): void {
@@ -87,11 +93,8 @@ const RECEIVE_BUFFER_BYTES = 32 * 1024
 /** A connection whose server announced `Keep-Alive: timeout=N` is not reused in its last second. */
 const KEEP_ALIVE_MARGIN_MS = 1_000
 
-/**
- * One keep-alive HTTP/1.1 connection (plain or TLS), one request at a time. The response parser is
- * http-parser-js (autocannon's); undici's parser is not exported apart from its client.
- */
-export class H1Connection {
+/** One keep-alive HTTP/1.1 connection (plain or TLS), one request at a time. */
+export class H1Connection implements ResponseSink {
   current: Pending | undefined
   isConnected = false
   /** performance.now() until which the server keeps this connection open when idle. */
@@ -99,10 +102,8 @@ export class H1Connection {
   /** performance.now() by which the connection must be established. */
   connectDeadline: number
   private readonly socket: net.Socket
-  private readonly parser = new HTTPParser(HTTPParser.RESPONSE)
+  private readonly parser = new ResponseParser(this)
   private readonly owner: ConnectionOwner
-  private reusable = true
-  private informational = false
   private lastKeepAlive: string | undefined
   private keepAliveMs = Infinity
   private gone = false
@@ -124,14 +125,12 @@ export class H1Connection {
     })
     this.socket.on('error', (error) => this.end(error))
     this.socket.on('close', () => this.end(undefined))
-    this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.headersComplete(info.statusCode, info.headers, info.shouldKeepAlive)
-    this.parser[HTTPParser.kOnBody] = (chunk, start, length) => this.current?.data(chunk, start, length)
-    this.parser[HTTPParser.kOnMessageComplete] = () => this.messageComplete()
   }
 
   /** Writes one request; the connection must be connected and idle. */
   dispatch(p: Pending): void {
     this.current = p
+    this.parser.noBody = p.noBody
     p.deadline = performance.now() + p.timeoutMs
     if (p.payload === undefined) {
       this.socket.write(p.head, 'latin1')
@@ -161,56 +160,38 @@ export class H1Connection {
     }
     // p.deadline limits the wait for the next bytes: a body that keeps arriving is not a timeout.
     this.current.deadline = performance.now() + this.current.timeoutMs
-    const result = this.parser.execute(buf, 0, n)
-    if (result instanceof Error) this.destroy(transportError((result as { code?: string }).code ?? 'HPE_INVALID', `bad HTTP response: ${result.message}`))
+    const error = this.parser.execute(buf, 0, n)
+    if (error) this.destroy(error)
     return true
   }
 
-  private headersComplete(status: number, raw: string[], keepAlive: boolean): number {
+  responseHead(): void {
     const p = this.current!
-    if (status < 200 && status !== 101) {
-      // An interim response (100 Continue, 103 Early Hints): the real one follows.
-      this.informational = true
-      return 0
-    }
-    p.status = status
-    const headers: ResponseHeaders = {}
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!.toLowerCase()
-      const value = raw[i + 1]!
-      const had = headers[name]
-      if (had === undefined) headers[name] = value
-      else if (Array.isArray(had)) had.push(value)
-      else headers[name] = [had, value]
-    }
-    p.headers = headers
-    this.reusable = keepAlive && status !== 101
-    const hint = headers['keep-alive']
-    if (typeof hint === 'string') this.keepAliveHint(hint)
-    // No body after HEAD, 204 or 304, whatever content-length says (RFC 9112 section 6.3).
-    return p.noBody || status === 204 || status === 304 ? 1 : 0
-  }
-
-  private keepAliveHint(hint: string): void {
-    // Servers repeat the same hint on every response: parse it once per connection.
+    const parser = this.parser
+    p.status = parser.status
+    p.headerText = parser.headerText
+    p.serverTiming = parser.serverTiming
+    p.setCookie = parser.setCookie
+    const hint = parser.keepAlive
+    // Servers repeat the same hint on every response (the parser hands out the same string): parsed once.
     if (hint !== this.lastKeepAlive) {
       this.lastKeepAlive = hint
-      const m = /timeout\s*=\s*(\d+)/i.exec(hint)
+      const m = hint === undefined ? null : /timeout\s*=\s*(\d+)/i.exec(hint)
       this.keepAliveMs = m ? Number(m[1]) * 1000 - KEEP_ALIVE_MARGIN_MS : Infinity
     }
   }
 
-  private messageComplete(): void {
-    if (this.informational) {
-      this.informational = false
-      return
-    }
+  responseBody(chunk: Buffer, start: number, length: number): void {
+    this.current?.data(chunk, start, length)
+  }
+
+  responseComplete(reusable: boolean): void {
     const p = this.current
     if (p === undefined) return
     this.current = undefined
     this.reusableUntil = performance.now() + this.keepAliveMs
     p.finish()
-    this.owner.onReleased(this, this.reusable)
+    this.owner.onReleased(this, reusable)
   }
 
   private end(error: Error | undefined): void {

@@ -28,7 +28,10 @@ export interface OutgoingRequest {
 /** A response as the engine sees it. */
 export interface ResponseParts {
   readonly status: number
+  /** May be built on first access: read the two fields below instead on every response. */
   readonly headers: ResponseHeaders
+  readonly serverTiming: string | undefined
+  readonly setCookie: string | string[] | undefined
   readonly bytes: number
   readonly body: Buffer | undefined
 }
