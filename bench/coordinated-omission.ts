@@ -14,7 +14,7 @@ import { runScenario } from '../src/app/run.ts'
 import { mergeSparse } from '../src/metrics/sparse.ts'
 import { readLatencyLog } from '../src/record/reader.ts'
 import { runDir, scenarioFile, startServer } from './harness.ts'
-import { npmTool, wrk } from './tools.ts'
+import { debianTool, npmTool } from './tools.ts'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, rate: { type: 'string', default: '200' }, connections: { type: 'string', default: '10' } } })
 const seconds = Number(values.seconds)
@@ -46,7 +46,7 @@ export default defineScenario({
     const j = JSON.parse(r.stdout)
     rows.push({ tool: 'autocannon 9', model: `closed, ${values.connections} connections`, requests: j.requests.total, p50: j.latency.p50, p90: j.latency.p90, p99: j.latency.p99 })
   }
-  const wrkBin = wrk()
+  const wrkBin = debianTool('wrk')
   if (wrkBin) {
     const r = spawnSync('taskset', ['-c', '1', wrkBin, '-t1', `-c${values.connections}`, `-d${seconds}s`, '--latency', server.url], { encoding: 'utf8' })
     const at = (p: string) => {

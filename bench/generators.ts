@@ -10,11 +10,14 @@
 // Rows: closed model (64 connections / 64 learners), open model at --rate (autocannon -R), the open
 // model at 2× the best closed throughput of the round (run it last) (CPU per *planned* arrival, dropped arrivals
 // counted), undici alone (bench/undici-floor.ts: the floor under any undici-based generator), wrk
-// (native). `--https` adds the closed model over TLS (a self-signed certificate made here; lmsload
+// (native), and two paced generators at --rate beside the open model: bench/paced-floor.ts (a bare
+// Node client paced as lmsload paces, doing nothing else) and hey -q (Go, a ticker per worker).
+// autocannon -R is a per-second quota sent back to back, not pacing: the pacing table at the end
+// sets the open model against all three. `--https` adds the closed model over TLS (a self-signed certificate made here; lmsload
 // trusts it through NODE_EXTRA_CA_CERTS, autocannon does not verify).
 // Goals: lmsload closed ≥ 1.0× and open ≥ 0.9× autocannon's requests per CPU-second (whole).
 // Usage: npm run bench:generators [-- --seconds 30 --rounds 3 --connections 64 --rate 8000 --https
-//        --baseline ../old-checkout --tools autocannon,lmsload-closed,autocannon-rate,lmsload-open,lmsload-overload,undici,wrk,loadtest,artillery]
+//        --baseline ../old-checkout --tools autocannon,lmsload-closed,autocannon-rate,lmsload-open,paced-floor,hey-rate,lmsload-overload,undici,wrk,loadtest,artillery]
 import { spawn } from 'node:child_process'
 import { get as httpsGet } from 'node:https'
 import { existsSync, readdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -23,12 +26,12 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { runDir, scenarioFile, selfSignedCertificate, startTrivialServer, type Target } from './harness.ts'
-import { npmTool, wrk } from './tools.ts'
+import { debianTool, npmTool } from './tools.ts'
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '30' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '64' },
   rate: { type: 'string', default: '8000' }, https: { type: 'boolean', default: false }, baseline: { type: 'string' },
-  tools: { type: 'string', default: 'autocannon,lmsload-closed,autocannon-rate,lmsload-open,undici,wrk,lmsload-overload' },
+  tools: { type: 'string', default: 'autocannon,lmsload-closed,autocannon-rate,lmsload-open,paced-floor,hey-rate,undici,wrk,lmsload-overload' },
 } })
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
@@ -138,6 +141,12 @@ async function runTool(tool: string, target: Target, ca: Buffer | undefined, ove
     const rateArgs = base === 'autocannon-rate' ? ['-R', String(rate)] : []
     return measure(tool, [bin, '-c', String(connections), '-d', String(seconds), ...rateArgs, url], target, ca)
   }
+  if (base === 'paced-floor') return measure(tool, [process.execPath, path.join(root, 'bench/paced-floor.ts'), url, String(seconds), String(connections), String(rate)], target, ca)
+  if (base === 'hey-rate') {
+    // hey's -q is a rate per worker, each worker waiting on its own ticker: paced, not bursts.
+    const bin = debianTool('hey')
+    return bin ? measure(tool, [bin, '-z', `${seconds}s`, '-c', String(connections), '-q', String(rate / connections), url], target, ca) : undefined
+  }
   if (base === 'undici') return measure(tool, [process.execPath, path.join(root, 'bench/undici-floor.ts'), url, String(seconds), String(connections)], target, ca, caEnv)
   if (base === 'loadtest') {
     const bin = npmTool('loadtest')
@@ -148,7 +157,7 @@ async function runTool(tool: string, target: Target, ca: Buffer | undefined, ove
     return bin ? measure(tool, [bin, 'run', '--quiet', artilleryScript(url)], target, ca) : undefined
   }
   if (base === 'wrk') {
-    const bin = wrk()
+    const bin = debianTool('wrk')
     return bin ? measure(tool, [bin, '-t1', `-c${connections}`, `-d${seconds}s`, url], target, ca) : undefined
   }
   console.error(`${tool}: unknown tool, skipped`)
@@ -187,21 +196,40 @@ try {
   secure?.stop()
 }
 
-// The reference of each row: autocannon for the closed rows, autocannon -R for the open row.
-const referenceOf = (tool: string) => (tool.startsWith('lmsload-open') ? 'autocannon-rate' : tool.endsWith('-https') ? 'autocannon-https' : 'autocannon')
+// The reference of each row: autocannon for the closed rows, autocannon -R for the open row and the paced generators.
+const referenceOf = (tool: string) => (tool.startsWith('lmsload-open') || tool === 'paced-floor' || tool === 'hey-rate' ? 'autocannon-rate' : tool.endsWith('-https') ? 'autocannon-https' : 'autocannon')
 const perWhole = (m: Measure) => m.requests / m.cpuSec
 const perSteady = (m: Measure) => m.steadyRequests / m.steadyCpuSec
+/** `tool`'s requests per CPU-second over `reference`'s, one ratio per round where both ran. */
+function roundRatios(tool: string, reference: string, per: (m: Measure) => number): number[] {
+  return results.map((row) => {
+    const m = row.find((x) => x.tool === tool)
+    const ref = row.find((x) => x.tool === reference)
+    return m && ref ? per(m) / per(ref) : Number.NaN
+  }).filter((x) => Number.isFinite(x))
+}
+
 console.log(`trivial server on core 0; each tool on core 1 for ${seconds} s with ${connections} connections; ${rounds} interleaved rounds, medians`)
 console.log(`lmsload runs from ${existsSync(path.join(root, 'dist/src/cli/main.js')) ? 'its build (bin/lmsload.js)' : 'sources (no dist/: npm run build to measure what users run)'}${values.baseline ? `; baseline from ${existsSync(path.join(path.resolve(values.baseline), 'dist/src/cli/main.js')) ? 'its build' : 'sources'}` : ''}`)
 console.log('| tool | req/s (server-counted) | CPU s (whole) | µs/req whole | µs/req steady | vs reference, whole | vs reference, steady | µs per planned arrival | dropped |')
 console.log('|---|---|---|---|---|---|---|---|---|')
 for (const tool of [...new Set(results.flat().map((m) => m.tool))]) {
   const mine = results.map((row) => row.find((m) => m.tool === tool)).filter((m): m is Measure => m !== undefined)
-  const ratios = (per: (m: Measure) => number) => results.map((row) => {
-    const m = row.find((x) => x.tool === tool)
-    const ref = row.find((x) => x.tool === referenceOf(tool))
-    return m && ref ? per(m) / per(ref) : Number.NaN
-  }).filter((x) => Number.isFinite(x))
+  const ratios = (per: (m: Measure) => number) => roundRatios(tool, referenceOf(tool), per)
   const planned = mine.filter((m) => m.planned !== undefined)
   console.log(`| ${tool} (ref. ${referenceOf(tool)}) | ${Math.round(median(mine.map((m) => m.requests / seconds))).toLocaleString('en-US')} | ${median(mine.map((m) => m.cpuSec)).toFixed(2)} | ${median(mine.map((m) => (1e6 * m.cpuSec) / m.requests)).toFixed(1)} | ${median(mine.map((m) => (1e6 * m.steadyCpuSec) / m.steadyRequests)).toFixed(1)} | ${median(ratios(perWhole)).toFixed(2)}× | ${median(ratios(perSteady)).toFixed(2)}× | ${planned.length ? median(planned.map((m) => (1e6 * m.cpuSec) / m.planned!)).toFixed(1) : '–'} | ${planned.length ? median(planned.map((m) => m.dropped!)).toLocaleString('en-US') : '–'} |`)
+}
+
+// The open model against every generator at the same rate: autocannon -R's bursts (the goal's
+// reference), and the two that pace (the price of pacing is in their ratios to autocannon -R above).
+const paced = ['autocannon-rate', 'paced-floor', 'hey-rate'].filter((ref) => results.some((row) => row.some((m) => m.tool === ref)))
+const open = [...new Set(results.flat().map((m) => m.tool))].filter((t) => t.startsWith('lmsload-open'))
+if (open.length > 0 && paced.length > 1) {
+  console.log(`\nopen model at ${rate.toLocaleString('en-US')}/s against each generator at that rate (requests per CPU-second, median of per-round ratios, whole / steady)`)
+  console.log(`| lmsload | ${paced.map((ref) => `vs ${ref}`).join(' | ')} |`)
+  console.log(`|---|${paced.map(() => '---').join('|')}|`)
+  for (const tool of open) {
+    const cell = (ref: string) => `${median(roundRatios(tool, ref, perWhole)).toFixed(2)}× / ${median(roundRatios(tool, ref, perSteady)).toFixed(2)}×`
+    console.log(`| ${tool} | ${paced.map(cell).join(' | ')} |`)
+  }
 }

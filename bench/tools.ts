@@ -1,5 +1,5 @@
 // The comparison tools, fetched on first use (never project dependencies): autocannon, loadtest and
-// Artillery from npm into .lmsload/bench-tools/, wrk from Debian's packages (needs root).
+// Artillery from npm into .lmsload/bench-tools/, wrk and hey from Debian's packages (needs root).
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -19,13 +19,13 @@ export function npmTool(name: keyof typeof NPM_TOOLS | string): string | undefin
   return r.status === 0 && existsSync(bin) ? bin : undefined
 }
 
-/** wrk from Debian's packages; installed with apt-get when running as root. */
-export function wrk(): string | undefined {
-  const has = () => spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).stdout.trim() || undefined
+/** A tool from Debian's packages (wrk, hey); installed with apt-get when running as root. */
+export function debianTool(name: 'wrk' | 'hey'): string | undefined {
+  const has = () => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() || undefined
   const found = has()
   if (found) return found
   if (process.getuid?.() !== 0) return undefined
-  process.stderr.write('installing wrk from Debian\'s packages (once)…\n')
-  spawnSync('sh', ['-c', 'apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1'])
+  process.stderr.write(`installing ${name} from Debian's packages (once)…\n`)
+  spawnSync('sh', ['-c', `apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${name} >/dev/null 2>&1`])
   return has()
 }
