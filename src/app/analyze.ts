@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv } from 'ajv'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { analyzeRun } from '../analyze/analyze.ts'
 import type { Analysis } from '../analyze/analysis.ts'
@@ -48,8 +49,7 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; extraBud
   const file = path.join(dir, 'analysis.json')
   if (options.write !== false) {
     try {
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
-      renameSync(`${file}.tmp`, file)
+      writeFileAtomic(file, `${JSON.stringify(analysis, null, 2)}\n`)
     } catch (error) {
       throw new UserError('LMSLOAD_RUN_DIR', `${dir}: cannot write analysis.json: ${(error as Error).message}`)
     }
@@ -74,7 +74,6 @@ function mergeRules(a: Budgets, b: Budgets): Budgets {
 export function writeAnalysis(dir: string, analysis: Analysis): WrittenReports {
   withSentence(analysis)
   const file = path.join(dir, 'analysis.json')
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(analysis, null, 2)}\n`)
-  renameSync(`${file}.tmp`, file)
+  writeFileAtomic(file, `${JSON.stringify(analysis, null, 2)}\n`)
   return writeRunReports(dir, analysis)
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import type { BudgetRule } from '../core/budget-rule.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { parseLoadCsv } from '../analyze/capacity/csv.ts'
@@ -168,6 +169,6 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
   const bestLearners = result.bestScale === null ? null : Math.round(learners * result.bestScale)
   // The largest scale kept is a limit only when a larger one failed; otherwise a floor.
   const plan = bestLearners !== null ? planCapacity(bestLearners, `learners in one ${scenario.name}`, result.failedScale !== null ? 'limit' : 'at-least', { ...req.plan, raise: 'raise --max-trials' }) : null
-  writeFileSync(path.join(req.out, 'capacity.json'), `${JSON.stringify({ schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan }, null, 2)}\n`)
+  writeFileAtomic(path.join(req.out, 'capacity.json'), `${JSON.stringify({ schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan }, null, 2)}\n`)
   return { dir: req.out, result, scenarioLearners: learners, bestLearners, plan, exitCode: hooks.signal.aborted ? EXIT.interrupted : bestLearners !== null ? EXIT.ok : EXIT.gateFailed }
 }

@@ -1,6 +1,6 @@
-import { renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { compareAnalyses, type Comparison } from '../analyze/compare/compare.ts'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { analyzeDir } from './analyze.ts'
 import { writeComparisonReports, type WrittenReports } from './report.ts'
@@ -19,8 +19,7 @@ export function compareDirs(baselineDir: string, candidateDir: string, options: 
     throw new UserError('LMSLOAD_COMPARE', `compare: the runs are not comparable (${comparison.differences.join('; ')}); pass --allow-different to compare them anyway`)
   }
   const file = path.join(candidateDir, 'comparison.json')
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(comparison, null, 2)}\n`)
-  renameSync(`${file}.tmp`, file)
+  writeFileAtomic(file, `${JSON.stringify(comparison, null, 2)}\n`)
   const reports = writeComparisonReports(candidateDir, comparison, baseline, candidate, { stepSummaryFile: options.stepSummaryFile })
   return { comparison, exitCode: comparison.passed ? EXIT.ok : EXIT.gateFailed, reports }
 }

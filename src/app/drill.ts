@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { request } from 'undici'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import { parseDurationMs } from '../core/units.ts'
@@ -295,7 +296,7 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
   const verify = async (dir: string): Promise<DrillWrites | undefined> => {
     const writes = collectWrites(dir)
     const file = path.join(dir, WRITES_FILE)
-    writeFileSync(file, writes.map((w) => JSON.stringify(w)).join('\n') + (writes.length ? '\n' : ''))
+    writeFileAtomic(file, writes.map((w) => JSON.stringify(w)).join('\n') + (writes.length ? '\n' : ''))
     if (writes.length === 0 && !plan.verifyCommand) return undefined
     let verifier: string
     let stdout: string
@@ -360,7 +361,7 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
       }
       const writes = await verify(dir)
       if (writes) drill.writes = writes
-      writeFileSync(path.join(dir, FILES.drill), `${JSON.stringify(drill, null, 2)}\n`)
+      writeFileAtomic(path.join(dir, FILES.drill), `${JSON.stringify(drill, null, 2)}\n`)
       await hooks.beforeAnalyze?.(dir)
     },
   })

@@ -1,5 +1,6 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import { importJtl } from '../integrations/import/jmeter.ts'
 import { foldK6, openK6Sources } from '../integrations/import/k6.ts'
@@ -73,7 +74,7 @@ export async function importResults(req: ImportRequest): Promise<ImportOutcome> 
       if (req.summary) comparison = compareJmeterStatistics(req.summary, stats.totals)
     }
     if (late > 0) notes.push(`${late} points arrived more than 10 s out of order and were counted in the next open second`)
-    writeFileSync(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: req.tool, files: req.files.map((f) => path.resolve(f)), summary: req.summary ? path.resolve(req.summary) : null, requests, seconds, late, notes, comparison }, null, 2)}\n`)
+    writeFileAtomic(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: req.tool, files: req.files.map((f) => path.resolve(f)), summary: req.summary ? path.resolve(req.summary) : null, requests, seconds, late, notes, comparison }, null, 2)}\n`)
     const analysis = analyzeDir(dir, { budgetFile: req.budgetFile })
     return { dir, requests, seconds, late, notes, comparison, analysis }
   } catch (error) {

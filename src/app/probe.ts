@@ -1,5 +1,6 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
 import { runId } from '../record/run-json.ts'
@@ -47,7 +48,7 @@ export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
       rate: req.rate, method, headers: req.headers ?? {}, body: req.body, timeoutSec: Math.max(1, Math.round((req.timeoutMs ?? 10_000) / 1000)),
       pipelining: req.pipelining ?? 1, signal: req.signal, onSecond: req.onSecond,
     })
-    writeFileSync(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: 'autocannon', url: url.href, requests: outcome.requests, seconds: outcome.seconds, comparison: outcome.comparison, autocannon: outcome.autocannon }, null, 2)}\n`)
+    writeFileAtomic(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: 'autocannon', url: url.href, requests: outcome.requests, seconds: outcome.seconds, comparison: outcome.comparison, autocannon: outcome.autocannon }, null, 2)}\n`)
     const analysis = analyzeDir(dir, { budgetFile: req.budgetFile })
     return { ...outcome, dir, analysis }
   } catch (error) {

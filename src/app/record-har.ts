@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import { harToScenario, type HarConversion } from '../integrations/har/har-to-scenario.ts'
 
@@ -29,7 +30,6 @@ export function recordHar(req: RecordHarRequest): HarConversion & { out: string 
   }
   const conversion = harToScenario(readFileSync(req.har, 'utf8'), { origin: req.origin, keepStatic: req.keepStatic, name, source: req.har })
   const out = path.resolve(req.out)
-  writeFileSync(`${out}.tmp`, conversion.code)
-  renameSync(`${out}.tmp`, out)
+  writeFileAtomic(out, conversion.code)
   return { ...conversion, out }
 }

@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ANALYSIS_SCHEMA, type Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import { COMPARISON_REPORTS, RUN_REPORTS, markdownSummary, type ReportAssets } from '../report/index.ts'
 import { lmsloadVersion } from '../core/install.ts'
@@ -27,8 +28,7 @@ export function reportAssets(): ReportAssets {
 
 function writeAtomically(file: string, text: string): void {
   try {
-    writeFileSync(`${file}.tmp`, text)
-    renameSync(`${file}.tmp`, file)
+    writeFileAtomic(file, text)
   } catch (error) {
     throw new UserError('LMSLOAD_RUN_DIR', `${path.dirname(file)}: cannot write ${path.basename(file)}: ${(error as Error).message}`)
   }

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { HistogramLogWriter } from 'hdr-histogram-js'
+import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import type { Histogram } from '../metrics/histogram.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
@@ -94,14 +95,8 @@ export class RunDirWriter implements EngineSink {
 
   /** run.json is replaced atomically: write a temporary file, flush it, rename over. */
   private writeRunJson(): void {
-    const target = path.join(this.dir, FILES.run)
-    const temp = `${target}.tmp`
     try {
-      writeFileSync(temp, `${JSON.stringify(this.run, null, 2)}\n`)
-      const fd = openSync(temp, 'r+')
-      fsyncSync(fd)
-      closeSync(fd)
-      renameSync(temp, target)
+      writeFileAtomic(path.join(this.dir, FILES.run), `${JSON.stringify(this.run, null, 2)}\n`)
     } catch (error) {
       throw runDirError(this.dir, 'write run.json', error)
     }

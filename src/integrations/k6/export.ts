@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as esbuild from 'esbuild'
 import ts from 'typescript'
 import YAML from 'yaml'
+import { writeFileAtomic } from '../../core/atomic-write.ts'
 import { UserError } from '../../core/errors.ts'
 import { PACKAGE_ROOT, RUNS_COMPILED } from '../../core/install.ts'
 import type { LoadShape } from '../../scenario/shape.ts'
@@ -271,8 +272,7 @@ export async function exportK6(req: K6ExportRequest): Promise<K6ExportResult> {
     ]
     for (const [file, text] of files) {
       const target = path.join(req.outDir, file)
-      writeFileSync(`${target}.tmp`, text)
-      renameSync(`${target}.tmp`, target)
+      writeFileAtomic(target, text)
     }
     return {
       script: path.join(req.outDir, scriptFile),
