@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { Rng } from '../src/core/rng.ts'
 import { latencyHistogram, recordUs, type Histogram } from '../src/metrics/histogram.ts'
 import type { EndpointInterval } from '../src/metrics/interval.ts'
-import { RUN_SCHEMA, type RunJson } from '../src/record/run-json.ts'
+import { RUN_SCHEMA, type RunJson } from '../src/record/layout/run-json.ts'
 import { RunDirWriter } from '../src/record/writer.ts'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3600' }, endpoints: { type: 'string', default: '20' }, rate: { type: 'string', default: '3000' } } })

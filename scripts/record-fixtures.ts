@@ -99,7 +99,7 @@ async function record(): Promise<void> {
 }
 
 function reanalyze(): void {
-  for (const kind of readdirSync(FIXTURES)) {
+  for (const kind of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     const dir = path.join(FIXTURES, kind)
     const { analysis } = analyzeDir(dir, { write: false })
     writeFileSync(path.join(dir, 'analysis.json'), `${JSON.stringify(analysis, null, 2)}\n`)

@@ -1,4 +1,3 @@
-import type { DrillJson } from '../record/drill-json.ts'
 // analysis.json: the analyzer's output and the only input of report writers. A public,
 // versioned contract (docs/analysis.md); fields are added, never renamed.
 
@@ -270,7 +269,34 @@ export interface Outage {
   answered: number
 }
 
-export interface DrillSummary extends Omit<DrillJson, 'schema'> {
+// The drill's part of analysis.json is typed here, apart from drill.json's (record/layout/drill-json.ts):
+// analyze/drill.ts copies field by field, so a change to the recorded file cannot change this contract unnoticed.
+export interface DrillMomentSummary {
+  /** Seconds from the run's start. */
+  atSec: number
+  /** What was done, in words. */
+  how: string
+}
+
+export interface DrillSummary {
+  kill: DrillMomentSummary
+  restore?: DrillMomentSummary & { durationSec: number }
+  restart?: DrillMomentSummary
+  /** The first probe answered after the kill. */
+  recovered?: { atSec: number }
+  /** From the kill to that answer, seen by the client; null when the target never came back. */
+  rtoSec: number | null
+  /** The recovery probe: [seconds from the start, 1 answered / 0 not] every intervalMs. */
+  probe: { url: string; intervalMs: number; timeline: Array<[number, 0 | 1]> }
+  writes?: {
+    verifier: string
+    acknowledged: number
+    checked: number
+    lost: number
+    lostSample: Array<{ kind: string; key: string; expected: string | number | null; found: string | number | null; t: number }>
+    rpoSec: number
+  }
+  problems: string[]
   /** Requests that failed (no HTTP answer, or an unexpected status) from the kill to the recovery (or the run's end). */
   failedDuringOutage: number
   /** Requests that ended in that window, answered or not. */

@@ -1,4 +1,5 @@
-import type { IntervalLine, LoggedHistogram, RecordedRun } from '../record/reader.ts'
+import type { IntervalLine } from '../record/layout/lines.ts'
+import type { LoggedHistogram, RecordedRun } from '../record/reader.ts'
 import { ANALYSIS_SCHEMA, type Analysis, type EndpointSummary, type Series, type Window } from './analysis.ts'
 import { evaluateBudgets, type Budgets } from './budgets/evaluate.ts'
 import { ladderSection } from './capacity/ladder.ts'
@@ -171,7 +172,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   // Runs recorded before errors were counted per second kept a few messages in events.ndjson.
   if (journeyErrors.size === 0) {
     for (const e of run.events) {
-      if (e.type === 'journey-error' && typeof e.journey === 'string' && typeof e.message === 'string') countError({ journey: e.journey, message: e.message, count: 1 }, Math.max(0, Math.floor(e.t)))
+      if (e.type === 'journey-error') countError({ journey: e.journey, message: e.message, count: 1 }, Math.max(0, Math.floor(e.t)))
     }
   }
   const steps = [...stepCounts.entries()].map(([name, c]) => ({ name, ...c, durationMs: summarise(collected.steps.get(name)) }))

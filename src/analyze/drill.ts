@@ -1,9 +1,8 @@
-import type { DrillJson } from '../record/drill-json.ts'
+import type { DrillJson } from '../record/layout/drill-json.ts'
 import type { DrillSummary, Series } from './analysis.ts'
 
 /** drill.json with the requests that failed between the kill and the recovery, from the series. */
 export function summariseDrill(drill: DrillJson, series: Series): DrillSummary {
-  const { schema: _schema, ...rest } = drill
   const from = Math.floor(drill.kill.atSec)
   const to = drill.recovered ? Math.ceil(drill.recovered.atSec) : series.t.length
   let failed = 0
@@ -12,7 +11,20 @@ export function summariseDrill(drill: DrillJson, series: Series): DrillSummary {
     requests += series.throughput[i] ?? 0
     failed += series.errors[i] ?? 0
   }
-  return { ...rest, failedDuringOutage: failed, requestsDuringOutage: requests }
+  const moment = (m: { atSec: number; how: string }) => ({ atSec: m.atSec, how: m.how })
+  const w = drill.writes
+  return {
+    kill: moment(drill.kill),
+    ...(drill.restore ? { restore: { ...moment(drill.restore), durationSec: drill.restore.durationSec } } : {}),
+    ...(drill.restart ? { restart: moment(drill.restart) } : {}),
+    ...(drill.recovered ? { recovered: { atSec: drill.recovered.atSec } } : {}),
+    rtoSec: drill.rtoSec,
+    probe: { url: drill.probe.url, intervalMs: drill.probe.intervalMs, timeline: drill.probe.timeline },
+    ...(w ? { writes: { verifier: w.verifier, acknowledged: w.acknowledged, checked: w.checked, lost: w.lost, lostSample: w.lostSample.map((s) => ({ kind: s.kind, key: s.key, expected: s.expected, found: s.found, t: s.t })), rpoSec: w.rpoSec } } : {}),
+    problems: drill.problems,
+    failedDuringOutage: failed,
+    requestsDuringOutage: requests,
+  }
 }
 
 /**

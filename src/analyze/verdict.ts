@@ -1,7 +1,7 @@
 import type { Analysis, BudgetResult, Finding, RunEnd, Verdict, VerdictBottleneck } from './analysis.ts'
 import { gates } from './budgets/evaluate.ts'
 import type { RecordedRun } from '../record/reader.ts'
-import { endReasonOfStatus } from '../record/run-json.ts'
+import { endReasonOfStatus } from '../record/layout/run-json.ts'
 
 /** How the run ended: run.json's `end`, or (runs recorded before it existed) its status. */
 export function runEndOf(run: RecordedRun, seconds: number): RunEnd {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv } from 'ajv'
-import { writeFileAtomic } from '../core/atomic-write.ts'
+import { FILES } from '../record/layout/files.ts'
+import { writeRunFile } from '../record/layout/side-files.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { analyzeRun } from '../analyze/analyze.ts'
 import type { Analysis } from '../analyze/analysis.ts'
@@ -46,10 +47,10 @@ export function analyzeDir(dir: string, options: { budgetFile?: string; extraBud
     ? { budgets: { ...loaded.budgets, ...mergeRules(loaded.budgets, options.extraBudgets.budgets) }, where: `${loaded.where} + ${options.extraBudgets.where}` }
     : loaded ?? options.extraBudgets
   const analysis = withSentence(analyzeRun(run, readLatencyLog(dir, run.warnings), { budgetFile, generatedAt: new Date().toISOString(), minSteadySec: options.minSteadySec }))
-  const file = path.join(dir, 'analysis.json')
+  const file = path.join(dir, FILES.analysis)
   if (options.write !== false) {
     try {
-      writeFileAtomic(file, `${JSON.stringify(analysis, null, 2)}\n`)
+      writeRunFile(dir, FILES.analysis, analysis)
     } catch (error) {
       throw new UserError('LMSLOAD_RUN_DIR', `${dir}: cannot write analysis.json: ${(error as Error).message}`)
     }
@@ -73,7 +74,6 @@ function mergeRules(a: Budgets, b: Budgets): Budgets {
 /** Writes analysis.json and the reports again (after a capacity section was added). */
 export function writeAnalysis(dir: string, analysis: Analysis): WrittenReports {
   withSentence(analysis)
-  const file = path.join(dir, 'analysis.json')
-  writeFileAtomic(file, `${JSON.stringify(analysis, null, 2)}\n`)
+  writeRunFile(dir, FILES.analysis, analysis)
   return writeRunReports(dir, analysis)
 }

@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { writeFileAtomic } from '../core/atomic-write.ts'
+import { FILES } from '../record/layout/files.ts'
+import { writeRunFile } from '../record/layout/side-files.ts'
 import type { BudgetRule } from '../core/budget-rule.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { parseLoadCsv } from '../analyze/capacity/csv.ts'
 import { parseSlo, type LadderCapacity, type LadderSection } from '../analyze/capacity/ladder.ts'
-import type { LadderSpec } from '../record/run-json.ts'
+import type { LadderSpec } from '../record/layout/run-json.ts'
 import { gates } from '../analyze/budgets/evaluate.ts'
 import { generatorBusy } from '../analyze/generator.ts'
 import { planCapacity, type CapacityPlan } from '../analyze/capacity/plan.ts'
@@ -169,6 +170,6 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
   const bestLearners = result.bestScale === null ? null : Math.round(learners * result.bestScale)
   // The largest scale kept is a limit only when a larger one failed; otherwise a floor.
   const plan = bestLearners !== null ? planCapacity(bestLearners, `learners in one ${scenario.name}`, result.failedScale !== null ? 'limit' : 'at-least', { ...req.plan, raise: 'raise --max-trials' }) : null
-  writeFileAtomic(path.join(req.out, 'capacity.json'), `${JSON.stringify({ schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan }, null, 2)}\n`)
+  writeRunFile(req.out, FILES.capacity, { schema: 'lmsload.capacity/1', mode: 'search', scenario: scenario.name, slo: slo.text, errorBudget: req.errorBudget, scenarioLearners: learners, bestLearners, ...result, plan })
   return { dir: req.out, result, scenarioLearners: learners, bestLearners, plan, exitCode: hooks.signal.aborted ? EXIT.interrupted : bestLearners !== null ? EXIT.ok : EXIT.gateFailed }
 }

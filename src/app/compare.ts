@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { compareAnalyses, type Comparison } from '../analyze/compare/compare.ts'
-import { writeFileAtomic } from '../core/atomic-write.ts'
+import { FILES } from '../record/layout/files.ts'
+import { writeRunFile } from '../record/layout/side-files.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { analyzeDir } from './analyze.ts'
 import { writeComparisonReports, type WrittenReports } from './report.ts'
@@ -18,8 +19,7 @@ export function compareDirs(baselineDir: string, candidateDir: string, options: 
   if (comparison.differences.length > 0 && !options.allowDifferent) {
     throw new UserError('LMSLOAD_COMPARE', `compare: the runs are not comparable (${comparison.differences.join('; ')}); pass --allow-different to compare them anyway`)
   }
-  const file = path.join(candidateDir, 'comparison.json')
-  writeFileAtomic(file, `${JSON.stringify(comparison, null, 2)}\n`)
+  writeRunFile(candidateDir, FILES.comparison, comparison)
   const reports = writeComparisonReports(candidateDir, comparison, baseline, candidate, { stepSummaryFile: options.stepSummaryFile })
   return { comparison, exitCode: comparison.passed ? EXIT.ok : EXIT.gateFailed, reports }
 }

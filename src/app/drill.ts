@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { request } from 'undici'
-import { writeFileAtomic } from '../core/atomic-write.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import { parseDurationMs } from '../core/units.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
-import { DRILL_SCHEMA, type DrillJson, type DrillMoment, type DrillWrites } from '../record/drill-json.ts'
-import { FILES } from '../record/writer.ts'
+import { DRILL_SCHEMA, type DrillJson, type DrillMoment, type DrillWrites } from '../record/layout/drill-json.ts'
+import { acknowledgedWrites, writeAcknowledgedWrites, writeDrill } from '../record/layout/side-files.ts'
 import type { BundledBackend } from './bundled-backend.ts'
 import { resolveScenario } from './scenarios.ts'
 import { importScenario } from '../engine/load-scenario.ts'
@@ -46,7 +45,6 @@ export interface DrillOutcome extends RunOutcome {
 const PROBE_INTERVAL_MS = 100
 export const PROBE_TIMEOUT_MS = 1000
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGSTOP'])
-export const WRITES_FILE = 'acknowledged-writes.ndjson'
 
 function killAtMs(text: string, plannedMs: number): number {
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim())
@@ -167,23 +165,6 @@ class RecoveryProbe {
   }
 }
 
-/** Acknowledged writes from events.ndjson, as the verifier reads them: {kind, key, value, t}. */
-function collectWrites(dir: string): Array<{ kind: string; key: string; value: string | number | null; t: number }> {
-  const file = path.join(dir, FILES.events)
-  if (!existsSync(file)) return []
-  const out: Array<{ kind: string; key: string; value: string | number | null; t: number }> = []
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.includes('"type":"write"')) continue
-    try {
-      const e = JSON.parse(line) as { t: number; kind: string; key: string; value: string | number | null }
-      out.push({ kind: e.kind, key: e.key, value: e.value, t: e.t })
-    } catch {
-      // a torn last line: the run was cut off mid-write
-    }
-  }
-  return out
-}
-
 function parseVerifierOutput(stdout: string): { checked: number; lost: DrillWrites['lostSample']; unknownKinds?: string[] } {
   const last = stdout.trim().split('\n').pop() ?? ''
   const parsed = JSON.parse(last) as { checked?: unknown; lost?: unknown; unknownKinds?: unknown }
@@ -294,9 +275,8 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
   }
 
   const verify = async (dir: string): Promise<DrillWrites | undefined> => {
-    const writes = collectWrites(dir)
-    const file = path.join(dir, WRITES_FILE)
-    writeFileAtomic(file, writes.map((w) => JSON.stringify(w)).join('\n') + (writes.length ? '\n' : ''))
+    const writes = acknowledgedWrites(dir, [])
+    const file = writeAcknowledgedWrites(dir, writes)
     if (writes.length === 0 && !plan.verifyCommand) return undefined
     let verifier: string
     let stdout: string
@@ -361,7 +341,7 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
       }
       const writes = await verify(dir)
       if (writes) drill.writes = writes
-      writeFileAtomic(path.join(dir, FILES.drill), `${JSON.stringify(drill, null, 2)}\n`)
+      writeDrill(dir, drill)
       await hooks.beforeAnalyze?.(dir)
     },
   })

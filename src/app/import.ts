@@ -1,12 +1,12 @@
 import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { writeFileAtomic } from '../core/atomic-write.ts'
+import { writeImportJson } from '../record/layout/side-files.ts'
 import { UserError } from '../core/errors.ts'
 import { importJtl } from '../integrations/import/jmeter.ts'
 import { foldK6, openK6Sources } from '../integrations/import/k6.ts'
 import { openImportRun } from '../integrations/import/seconds.ts'
 import { compareJmeterStatistics, compareK6Summary, type SummaryLine } from '../integrations/import/summary.ts'
-import { runId } from '../record/run-json.ts'
+import { runId } from '../record/layout/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
 import { defaultRunDir } from './outputs.ts'
 
@@ -74,7 +74,7 @@ export async function importResults(req: ImportRequest): Promise<ImportOutcome> 
       if (req.summary) comparison = compareJmeterStatistics(req.summary, stats.totals)
     }
     if (late > 0) notes.push(`${late} points arrived more than 10 s out of order and were counted in the next open second`)
-    writeFileAtomic(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: req.tool, files: req.files.map((f) => path.resolve(f)), summary: req.summary ? path.resolve(req.summary) : null, requests, seconds, late, notes, comparison }, null, 2)}\n`)
+    writeImportJson(dir, { tool: req.tool, files: req.files.map((f) => path.resolve(f)), summary: req.summary ? path.resolve(req.summary) : null, requests, seconds, late, notes, comparison })
     const analysis = analyzeDir(dir, { budgetFile: req.budgetFile })
     return { dir, requests, seconds, late, notes, comparison, analysis }
   } catch (error) {

@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { writeFileAtomic } from '../core/atomic-write.ts'
+import { writeImportJson } from '../record/layout/side-files.ts'
 import { UserError } from '../core/errors.ts'
 import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
-import { runId } from '../record/run-json.ts'
+import { runId } from '../record/layout/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
 import { defaultRunDir } from './outputs.ts'
 import { parseTarget } from './target.ts'
@@ -48,7 +48,7 @@ export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
       rate: req.rate, method, headers: req.headers ?? {}, body: req.body, timeoutSec: Math.max(1, Math.round((req.timeoutMs ?? 10_000) / 1000)),
       pipelining: req.pipelining ?? 1, signal: req.signal, onSecond: req.onSecond,
     })
-    writeFileAtomic(path.join(dir, 'import.json'), `${JSON.stringify({ schema: 'lmsload.import/1', tool: 'autocannon', url: url.href, requests: outcome.requests, seconds: outcome.seconds, comparison: outcome.comparison, autocannon: outcome.autocannon }, null, 2)}\n`)
+    writeImportJson(dir, { tool: 'autocannon', url: url.href, requests: outcome.requests, seconds: outcome.seconds, comparison: outcome.comparison, autocannon: outcome.autocannon })
     const analysis = analyzeDir(dir, { budgetFile: req.budgetFile })
     return { ...outcome, dir, analysis }
   } catch (error) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { ANALYSIS_SCHEMA, type Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
 import { writeFileAtomic } from '../core/atomic-write.ts'
+import { FILES } from '../record/layout/files.ts'
 import { UserError } from '../core/errors.ts'
 import { COMPARISON_REPORTS, RUN_REPORTS, markdownSummary, type ReportAssets } from '../report/index.ts'
 import { lmsloadVersion } from '../core/install.ts'
@@ -82,7 +83,7 @@ export function writeComparisonReports(dir: string, comparison: Comparison, base
 
 /** `lmsload report <run>`: the reports again from an existing analysis.json (no re-analysis). */
 export function reportFromAnalysis(dir: string, options: ReportOptions = {}): { analysis: Analysis; reports: WrittenReports } {
-  const file = path.join(dir, 'analysis.json')
+  const file = path.join(dir, FILES.analysis)
   if (!existsSync(dir)) throw new UserError('LMSLOAD_RUN_DIR', `${dir}: no such run directory`)
   if (!existsSync(file)) throw new UserError('LMSLOAD_RUN_READ', `${file}: missing (run \`lmsload analyze ${dir}\` first)`)
   let analysis: Analysis

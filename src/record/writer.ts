@@ -5,20 +5,11 @@ import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
 import type { Histogram } from '../metrics/histogram.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
-import { endReasonOfStatus, type EndReason, type RunJson, type RunStatus } from './run-json.ts'
+import { FILES } from './layout/files.ts'
+import type { EndpointLine, EventLine, IntervalLine, ResourceLine } from './layout/lines.ts'
+import { endReasonOfStatus, type EndReason, type RunJson, type RunStatus } from './layout/run-json.ts'
+import { endpointId, START_LAG_TAG, stepId, TAG_LEGEND, timingTag } from './layout/tags.ts'
 import type { ResourceSample } from './samplers/index.ts'
-
-export const FILES = {
-  run: 'run.json',
-  latency: 'latency.hlog',
-  intervals: 'intervals.ndjson',
-  resources: 'resources.ndjson',
-  events: 'events.ndjson',
-  drill: 'drill.json',
-} as const
-
-/** Histogram tags in latency.hlog: `e<n>` endpoint latency, `e<n>.st.<component>` Server-Timing, `s<n>` step, `start-lag`. */
-export const START_LAG_TAG = 'start-lag'
 
 function runDirError(dir: string, action: string, error: unknown): UserError {
   const e = error as NodeJS.ErrnoException
@@ -105,7 +96,7 @@ export class RunDirWriter implements EngineSink {
   private endpointId(name: string): string {
     let id = this.endpointIds.get(name)
     if (!id) {
-      id = `e${this.endpointIds.size + 1}`
+      id = endpointId(this.endpointIds.size + 1)
       this.endpointIds.set(name, id)
       this.run.endpoints.push({ id, name })
       this.writeEvent({ type: 'endpoint', id, name })
@@ -116,7 +107,7 @@ export class RunDirWriter implements EngineSink {
   private stepId(name: string): string {
     let id = this.stepIds.get(name)
     if (!id) {
-      id = `s${this.stepIds.size + 1}`
+      id = stepId(this.stepIds.size + 1)
       this.stepIds.set(name, id)
       this.run.steps.push({ id, name })
       this.writeEvent({ type: 'step', id, name })
@@ -124,8 +115,9 @@ export class RunDirWriter implements EngineSink {
     return id
   }
 
-  private writeEvent(event: Record<string, unknown>): void {
-    this.write('events', `${JSON.stringify({ t: this.startMs ? Math.round(Date.now() - this.startMs) / 1000 : 0, ...event })}\n`)
+  private writeEvent(event: { type: 'endpoint' | 'step'; id: string; name: string }): void {
+    const line: EventLine = { t: this.startMs ? Math.round(Date.now() - this.startMs) / 1000 : 0, ...event }
+    this.write('events', `${JSON.stringify(line)}\n`)
   }
 
   private logHistogram(tag: string, h: Histogram, second: number): void {
@@ -140,7 +132,7 @@ export class RunDirWriter implements EngineSink {
     this.run.plan.learners = info.plannedLearners
     this.run.plan.durationMs = info.durationMs
     this.hlog.outputLogFormatVersion()
-    this.hlog.outputComment(`lmsload run ${this.run.id}: latencies in microseconds; tags: e<n> endpoint, e<n>.st.<component> Server-Timing, s<n> step, ${START_LAG_TAG}`)
+    this.hlog.outputComment(`lmsload run ${this.run.id}: latencies in microseconds; ${TAG_LEGEND}`)
     this.hlog.outputStartTime(info.startMs)
     this.hlog.outputLegend()
     this.write('latency', this.hlogBuffer)
@@ -155,16 +147,16 @@ export class RunDirWriter implements EngineSink {
   }
 
   interval(record: IntervalRecord): void {
-    const endpoints: Record<string, unknown> = {}
+    const endpoints: Record<string, EndpointLine> = {}
     let requests = 0
     for (const [name, e] of record.endpoints) {
       const id = this.endpointId(name)
       requests += e.count
       endpoints[id] = { count: e.count, ok: e.ok, errors: e.errors, statuses: e.statuses, bytesIn: e.bytesIn, bytesOut: e.bytesOut, timingDesc: e.timingDesc }
       this.logHistogram(id, e.latency, record.second)
-      for (const [component, h] of e.timing) this.logHistogram(`${id}.st.${component}`, h, record.second)
+      for (const [component, h] of e.timing) this.logHistogram(timingTag(id, component), h, record.second)
     }
-    const steps: Record<string, unknown> = {}
+    const steps: IntervalLine['steps'] = {}
     for (const [name, s] of record.steps) {
       const id = this.stepId(name)
       steps[id] = { count: s.count, failed: s.failed }
@@ -175,7 +167,7 @@ export class RunDirWriter implements EngineSink {
     this.totals.started += record.arrivals.started
     this.totals.dropped += record.arrivals.dropped
     this.totals.requests += requests
-    const line = {
+    const line: IntervalLine = {
       t: record.second, ts: Math.round(record.startMs), arrivals: record.arrivals, active: record.activeLearners, peakActive: Math.max(record.peakActive, record.activeLearners), requests,
       journeys: record.journeys, endpoints, steps, checks: record.checks, generator: record.generator,
       ...(record.journeyErrors.length ? { journeyErrors: record.journeyErrors } : {}),
@@ -190,8 +182,9 @@ export class RunDirWriter implements EngineSink {
       this.endpointId(event.name)
       return
     }
-    const { atMs, ...rest } = event as EngineEvent & { atMs?: number }
-    this.write('events', `${JSON.stringify({ t: atMs !== undefined && this.startMs ? Math.round(atMs - this.startMs) / 1000 : 0, ...rest })}\n`)
+    const { atMs, ...rest } = event
+    const line: EventLine = { t: this.startMs ? Math.round(atMs - this.startMs) / 1000 : 0, ...rest }
+    this.write('events', `${JSON.stringify(line)}\n`)
   }
 
   /** A resource sample; `t` is seconds from the start of the run (negative before it). */
@@ -200,7 +193,8 @@ export class RunDirWriter implements EngineSink {
       this.early.push({ atMs, sample })
       return
     }
-    this.write('resources', `${JSON.stringify({ t: Math.round(atMs - this.startMs) / 1000, ts: Math.round(atMs), ...sample })}\n`)
+    const line: ResourceLine = { t: Math.round(atMs - this.startMs) / 1000, ts: Math.round(atMs), ...sample }
+    this.write('resources', `${JSON.stringify(line)}\n`)
   }
 
   /** Marks the run's end in run.json (atomically) and closes the files. */

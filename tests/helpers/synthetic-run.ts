@@ -2,8 +2,9 @@
 // need exact control over what was "recorded" (percentiles, Server-Timing, resources).
 import { latencyHistogram, recordUs } from '../../src/metrics/histogram.ts'
 import { toSparse } from '../../src/metrics/sparse.ts'
-import type { IntervalLine, LoggedHistogram, RecordedRun, ResourceLine } from '../../src/record/reader.ts'
-import { RUN_SCHEMA, type RunJson } from '../../src/record/run-json.ts'
+import type { IntervalLine, ResourceLine } from '../../src/record/layout/lines.ts'
+import type { LoggedHistogram, RecordedRun } from '../../src/record/reader.ts'
+import { RUN_SCHEMA, type RunJson } from '../../src/record/layout/run-json.ts'
 
 export interface SyntheticEndpoint {
   name: string
@@ -77,7 +78,7 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
   const resources: ResourceLine[] = []
   for (const r of spec.resources ?? []) {
     for (let t = 0; t < spec.seconds; t++) {
-      const line: ResourceLine = { t, ts: 0, source: r.source, kind: r.kind, metrics: r.metrics(t) }
+      const line: ResourceLine = { t, ts: 0, source: r.source, kind: r.kind as ResourceLine['kind'], metrics: r.metrics(t) }
       const routes = r.routes?.(t)
       if (routes) line.routes = routes
       resources.push(line)

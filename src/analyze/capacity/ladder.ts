@@ -1,7 +1,7 @@
 import { parseBudgetRule, type BudgetRule } from '../../core/budget-rule.ts'
 import { UserError } from '../../core/errors.ts'
 import type { Analysis, LatencySummary } from '../analysis.ts'
-import type { LadderSpec } from '../../record/run-json.ts'
+import type { LadderSpec } from '../../record/layout/run-json.ts'
 import { planCapacity, type CapacityPlan } from './plan.ts'
 import { fitUsl, uslThroughput, type UslFit } from './usl.ts'
 

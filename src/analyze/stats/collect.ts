@@ -1,8 +1,9 @@
 import { latencyHistogram, type Histogram } from '../../metrics/histogram.ts'
 import { addSparse, sparsePercentile, type SparseHistogram } from '../../metrics/sparse.ts'
-import type { IntervalLine, LoggedHistogram, RecordedRun, ResourceLine } from '../../record/reader.ts'
+import type { IntervalLine, ResourceLine } from '../../record/layout/lines.ts'
+import { parseTag, type SeriesTag } from '../../record/layout/tags.ts'
+import type { LoggedHistogram, RecordedRun } from '../../record/reader.ts'
 import type { Window } from '../analysis.ts'
-import { START_LAG_TAG } from '../../record/writer.ts'
 
 /** Everything the analyzer reads once from a run, accumulated in a single pass over latency.hlog. */
 export interface Collected {
@@ -38,6 +39,7 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
     windowLatency: windows.map(() => latencyHistogram()),
   }
   const windowOf = (second: number) => windows.findIndex((w) => second >= w.startSec && second < w.endSec)
+  const tags = new Map<string, SeriesTag>()
   let current = -1
   let secondHist = latencyHistogram()
   const finishSecond = () => {
@@ -55,26 +57,28 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
       finishSecond()
       current = second
     }
-    if (tag === START_LAG_TAG) {
+    // Tags repeat every second: each is parsed once (no garbage per histogram line).
+    let series = tags.get(tag)
+    if (!series) tags.set(tag, (series = parseTag(tag)))
+    if (series.kind === 'start-lag') {
       addSparse(c.startLag, histogram)
       continue
     }
-    const dot = tag.indexOf('.st.')
-    if (dot > 0) {
-      const name = run.endpoints.get(tag.slice(0, dot))
+    if (series.kind === 'timing') {
+      const name = run.endpoints.get(series.endpoint)
       if (!name) continue
-      const component = tag.slice(dot + 4)
+      const component = series.component
       let byComponent = c.timing.get(name)
       if (!byComponent) c.timing.set(name, (byComponent = new Map()))
       addSparse(byComponent.get(component) ?? set(byComponent, component), histogram)
       continue
     }
-    const step = run.steps.get(tag)
+    const step = run.steps.get(series.id)
     if (step) {
       addSparse(c.steps.get(step) ?? set(c.steps, step), histogram)
       continue
     }
-    const name = run.endpoints.get(tag)
+    const name = run.endpoints.get(series.id)
     if (!name) continue
     addSparse(c.latency.get(name) ?? set(c.latency, name), histogram)
     addSparse(c.overall, histogram)

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse'
 import { UserError } from '../../core/errors.ts'
 import type { TransportError } from '../../scenario/types.ts'
 import { openImportRun, type ImportTotals } from './seconds.ts'
-import type { RunJson } from '../../record/run-json.ts'
+import type { RunJson } from '../../record/layout/run-json.ts'
 
 const REQUIRED = ['timeStamp', 'elapsed', 'label', 'responseCode', 'success'] as const
 

@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import { latencyHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts'
 import type { EndpointInterval, IntervalRecord } from '../../metrics/interval.ts'
-import { RUN_SCHEMA, runId, type RunJson } from '../../record/run-json.ts'
+import { RUN_SCHEMA, runId, type RunJson } from '../../record/layout/run-json.ts'
 import { RunDirWriter } from '../../record/writer.ts'
 import type { TransportError } from '../../scenario/types.ts'
 

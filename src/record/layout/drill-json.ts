@@ -37,3 +37,29 @@ export interface DrillJson {
   /** Problems met during the drill (a restart command that failed, a verifier that crashed). */
   problems: string[]
 }
+
+const moment = { type: 'object', properties: { atSec: { type: 'number' }, how: { type: 'string' } }, required: ['atSec', 'how'] } as const
+
+export const DRILL_JSON_SCHEMA = {
+  type: 'object',
+  properties: {
+    schema: { const: DRILL_SCHEMA },
+    kill: moment,
+    restore: moment,
+    restart: moment,
+    recovered: { type: 'object', properties: { atSec: { type: 'number' } }, required: ['atSec'] },
+    rtoSec: { type: ['number', 'null'] },
+    probe: {
+      type: 'object',
+      properties: { url: { type: 'string' }, intervalMs: { type: 'number' }, timeline: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } } },
+      required: ['url', 'intervalMs', 'timeline'],
+    },
+    writes: {
+      type: 'object',
+      properties: { verifier: { type: 'string' }, acknowledged: { type: 'number' }, checked: { type: 'number' }, lost: { type: 'number' }, lostSample: { type: 'array' }, rpoSec: { type: 'number' } },
+      required: ['verifier', 'acknowledged', 'checked', 'lost', 'lostSample', 'rpoSec'],
+    },
+    problems: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['schema', 'kill', 'rtoSec', 'probe', 'problems'],
+} as const
