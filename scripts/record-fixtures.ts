@@ -9,7 +9,7 @@
 //   node scripts/record-fixtures.ts --reanalyze  keep the recorded files, write analysis.json again
 //                                                (only for a deliberate, versioned contract change)
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { analyzeDir } from '../src/app/analyze.ts'
@@ -102,6 +102,8 @@ function reanalyze(): void {
   for (const kind of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     const dir = path.join(FIXTURES, kind)
     const { analysis } = analyzeDir(dir, { write: false })
+    // The directory it was recorded in, not this checkout's path (the test ignores it either way).
+    analysis.run.dir = (JSON.parse(readFileSync(path.join(dir, 'analysis.json'), 'utf8')) as typeof analysis).run.dir
     writeFileSync(path.join(dir, 'analysis.json'), `${JSON.stringify(analysis, null, 2)}\n`)
     console.log(`${kind}: analysis.json written again`)
   }

@@ -153,12 +153,18 @@ export interface JourneyErrorSummary {
 
 export type Severity = 'critical' | 'warning' | 'info'
 
+/** The charts of the report a finding's evidence can point at: latency, load, active learners, errors, and the resource panels. */
+export type EvidenceChart = 'latency' | 'load' | 'active' | 'errors' | 'res-cpu' | 'res-memory' | 'res-loop' | 'res-pool' | 'res-cache' | 'res-upstream' | 'res-db' | 'res-network' | 'res-generator'
+
 export interface Finding {
   id: string
   severity: Severity
   title: string
   explanation: string
   evidence: {
+    /** The report's chart that shows this evidence (the report never reads `metric` to choose it). */
+    chart: EvidenceChart
+    /** What was measured, in words, for people. */
     metric: string
     values: Record<string, number>
     window?: { startSec: number; endSec: number }

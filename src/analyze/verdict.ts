@@ -1,4 +1,5 @@
 import type { Analysis, BudgetResult, Finding, RunEnd, Verdict, VerdictBottleneck } from './analysis.ts'
+import { isCeiling } from '../core/budget-rule.ts'
 import { gates } from './budgets/evaluate.ts'
 import type { RecordedRun } from '../record/reader.ts'
 import { endReasonOfStatus } from '../record/layout/run-json.ts'
@@ -28,7 +29,7 @@ const ERROR_FINDINGS = new Set(['error-burst', 'connection-failures'])
 export function bottleneckOf(findings: readonly Finding[], budgets: readonly BudgetResult[]): VerdictBottleneck | null {
   const causes = findings.filter((f) => f.category !== 'trust')
   if (causes.length === 0) return null
-  const failedLatency = budgets.filter((b) => b.verdict.kind === 'failed' && LATENCY_UNITS.has(b.unit) && b.measured !== null && b.measured > 0 && (b.op === '<' || b.op === '<='))
+  const failedLatency = budgets.filter((b) => b.verdict.kind === 'failed' && LATENCY_UNITS.has(b.unit) && b.measured !== null && b.measured > 0 && isCeiling(b.op))
   const overrun = failedLatency.reduce((m, b) => Math.max(m, (b.measured! - b.limit) / b.measured!), 0)
   const errorBudgetFailed = budgets.some((b) => b.verdict.kind === 'failed' && ERROR_METRICS.has(b.metric))
   for (const f of causes) {

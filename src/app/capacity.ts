@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { FILES } from '../record/layout/files.ts'
 import { writeRunFile } from '../record/layout/side-files.ts'
-import type { BudgetRule } from '../core/budget-rule.ts'
+import { printBudgetRule, type BudgetRule } from '../core/budget-rule.ts'
 import { EXIT, UserError } from '../core/errors.ts'
 import { parseLoadCsv } from '../analyze/capacity/csv.ts'
 import { parseSlo, type LadderCapacity, type LadderSection } from '../analyze/capacity/ladder.ts'
@@ -151,7 +151,7 @@ export async function capacitySearch(req: SearchRequest, hooks: RunHooks): Promi
     const outcome = await runScenario({
       ...req, out: dir,
       shape: { scale, ...(req.durationMs !== undefined ? { durationMs: req.durationMs } : {}) },
-      extraBudgets: { budgets: { overall: [slo.text, `errors <= ${(req.errorBudget * 100).toFixed(3)}%`] }, where: '--slo' },
+      extraBudgets: { budgets: { overall: [slo.text, printBudgetRule({ metric: 'errors', op: '<=', limit: req.errorBudget, unit: 'ratio' })] }, where: '--slo' },
     }, hooks)
     const a = outcome.analysis
     // Budgets the trial could not judge (an endpoint a short --duration never reaches) say nothing

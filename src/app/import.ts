@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeImportJson } from '../record/layout/side-files.ts'
 import { UserError } from '../core/errors.ts'
+import { checkRunNameFlag } from '../core/run-name.ts'
 import { importJtl } from '../integrations/import/jmeter.ts'
 import { foldK6, openK6Sources } from '../integrations/import/k6.ts'
 import { openImportRun } from '../integrations/import/seconds.ts'
@@ -40,7 +41,7 @@ function defaultDir(name: string): string {
  */
 export async function importResults(req: ImportRequest): Promise<ImportOutcome> {
   const name = req.name ?? `${req.tool}-import`
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
+  checkRunNameFlag(name)
   if (req.summary !== undefined && !existsSync(req.summary)) throw new UserError('LMSLOAD_IMPORT', `${req.summary}: no such file (--summary)`)
   const dir = path.resolve(req.out ?? defaultDir(name))
   const existed = existsSync(dir)

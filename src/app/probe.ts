@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeImportJson } from '../record/layout/side-files.ts'
 import { UserError } from '../core/errors.ts'
+import { checkRunNameFlag } from '../core/run-name.ts'
 import { probe, type ProbeOutcome } from '../integrations/probe/autocannon.ts'
 import { runId } from '../record/layout/run-json.ts'
 import { analyzeDir, type AnalyzeOutcome } from './analyze.ts'
@@ -39,7 +40,7 @@ export async function runProbe(req: ProbeRunRequest): Promise<ProbeRunOutcome> {
   const method = (req.method ?? 'GET').toUpperCase()
   if (!METHODS.includes(method)) throw new UserError('LMSLOAD_USAGE', `--method: expected one of ${METHODS.join(', ')}, got '${req.method}'`)
   const name = req.name ?? 'probe'
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
+  checkRunNameFlag(name)
   const dir = req.out === undefined ? defaultRunDir(runId(name)) : path.resolve(req.out)
   const existed = existsSync(dir)
   try {

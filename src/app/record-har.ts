@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { writeFileAtomic } from '../core/atomic-write.ts'
 import { UserError } from '../core/errors.ts'
+import { checkRunNameFlag } from '../core/run-name.ts'
 import { harToScenario, type HarConversion } from '../integrations/har/har-to-scenario.ts'
 
 export interface RecordHarRequest {
@@ -20,7 +21,7 @@ export function recordHar(req: RecordHarRequest): HarConversion & { out: string 
   if (!req.out.endsWith('.ts')) throw new UserError('LMSLOAD_USAGE', `--out: a scenario is a .ts file, got '${req.out}'`)
   if (existsSync(req.out) && !req.force) throw new UserError('LMSLOAD_USAGE', `--out: ${req.out} already exists (pass --force to replace it)`)
   const name = req.name ?? path.basename(req.out, '.ts').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '')
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new UserError('LMSLOAD_USAGE', `--name: lowercase letters, digits, '.', '_' or '-', got '${name}'`)
+  checkRunNameFlag(name)
   if (req.origin !== undefined) {
     try {
       new URL(req.origin)

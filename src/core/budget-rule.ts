@@ -25,7 +25,13 @@ const OTHER: Record<string, BudgetMetric> = { rps: 'rps', throughput: 'rps', cou
 
 export const BUDGET_METRICS = [...Object.keys(LATENCY), 'p(N)', ...Object.keys(RATIOS), ...Object.keys(OTHER)]
 
-const RULE = /^\s*([a-z_][a-z0-9_]*(?:\.\d+)?|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*([a-z%/]*)\s*$/i
+/**
+ * The shape of a rule, `<metric> <op> <value><unit>`: the parser below and the budget file's JSON
+ * Schema (analyze/budgets/schema.ts, published for editors) both use this one pattern. Written
+ * without flags, so a JSON Schema validator reads it as the parser does.
+ */
+export const BUDGET_RULE_PATTERN = '^\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\.\\d+)?|[pP]\\(\\s*\\d+(?:\\.\\d+)?\\s*\\))\\s*(<=|>=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*([A-Za-z%/]*)\\s*$'
+const RULE = new RegExp(BUDGET_RULE_PATTERN)
 
 /** Parses one rule; `where` names it for the error (file, target, index). */
 export function parseBudgetRule(text: string, where: string): BudgetRule {
@@ -58,6 +64,31 @@ export function parseBudgetRule(text: string, where: string): BudgetRule {
     return { text, metric: OTHER[name]!, op, limit: value, unit: OTHER[name] === 'rps' ? 'per_s' : 'count' }
   }
   return fail(`unknown metric '${m![1]}' (expected one of: ${BUDGET_METRICS.join(', ')})`)
+}
+
+/** Whether `measured` keeps the rule `op limit`. The one comparison of budgets, SLOs and capacity steps. */
+export function ruleHolds(op: BudgetOp, measured: number, limit: number): boolean {
+  switch (op) {
+    case '<':
+      return measured < limit
+    case '<=':
+      return measured <= limit
+    case '>':
+      return measured > limit
+    default:
+      return measured >= limit
+  }
+}
+
+/** A ceiling (`<`, `<=`: the value must stay below) rather than a floor (`>`, `>=`). */
+export function isCeiling(op: BudgetOp): boolean {
+  return op === '<' || op === '<='
+}
+
+/** A rule written back as text in the grammar parseBudgetRule reads (`errors <= 0.500%`, `p95 < 800ms`). */
+export function printBudgetRule(rule: Pick<BudgetRule, 'metric' | 'op' | 'limit' | 'unit'>): string {
+  const value = rule.unit === 'ratio' ? `${(rule.limit * 100).toFixed(3)}%` : rule.unit === 'ms' ? `${rule.limit}ms` : String(rule.limit)
+  return `${rule.metric === 'p999' ? 'p99.9' : rule.metric} ${rule.op} ${value}`
 }
 
 /** The target of journey budgets: every journey together; `journey:<name>` is one journey. */

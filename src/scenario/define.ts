@@ -1,4 +1,5 @@
 import { parseBudgetRule, ruleFitsTarget } from '../core/budget-rule.ts'
+import { RUN_NAME } from '../core/run-name.ts'
 import { Fields } from './location.ts'
 import { isArrivalProfile } from './arrival/index.ts'
 import { isConcurrencyProfile } from './concurrency/index.ts'
@@ -6,7 +7,6 @@ import type { Scenario, ScenarioDefinition } from './types.ts'
 
 export const SCENARIO_DEFAULTS = { maxLearners: 200_000, connections: 256, requestTimeout: '30s', gracefulStop: '10s' } as const
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
 /** Declares a scenario; the default export of a scenario file. Validates everything up front. */
 export function defineScenario<Data = unknown>(definition: ScenarioDefinition<Data>): Scenario<Data> {
@@ -14,7 +14,7 @@ export function defineScenario<Data = unknown>(definition: ScenarioDefinition<Da
   const definedAt = f.where.slice(0, f.where.lastIndexOf(': defineScenario'))
   if (typeof definition !== 'object' || definition === null) f.fail('expected an object { name, arrival | concurrency, journeys }')
   f.known(definition, ['name', 'description', 'arrival', 'concurrency', 'journeys', 'setup', 'budgets', 'tags', 'options'])
-  if (typeof definition.name !== 'string' || !NAME.test(definition.name)) {
+  if (typeof definition.name !== 'string' || !RUN_NAME.test(definition.name)) {
     f.fail(`'name' must be lowercase letters, digits, '.', '_' or '-' (it names the run directory), got ${JSON.stringify(definition.name)}`)
   }
   const hasArrival = definition.arrival !== undefined

@@ -7,7 +7,7 @@ import { headline } from '../../src/report/headline.ts'
 import { spread, syntheticRun } from '../helpers/synthetic-run.ts'
 
 const finding = (id: string, impact: number, category: Finding['category'] = 'bottleneck', severity: Finding['severity'] = 'warning'): Finding => ({
-  id, severity, title: `${id} title`, explanation: '', evidence: { metric: 'm', values: {}, endpoints: [] }, recommendation: '', confidence: 1, impact, category,
+  id, severity, title: `${id} title`, explanation: '', evidence: { chart: 'latency', metric: 'm', values: {}, endpoints: [] }, recommendation: '', confidence: 1, impact, category,
 })
 const latencyBudget = (measured: number, limit: number, passed: boolean): BudgetResult => ({
   target: 'overall', rule: `p95 < ${limit}ms`, metric: 'p95', op: '<', limit, measured, unit: 'ms', passed, margin: (limit - measured) / limit,

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein'
-import { parseBudgetRule, ruleFitsTarget, JOURNEYS_TARGET, type BudgetRule } from '../../core/budget-rule.ts'
+import { isCeiling, parseBudgetRule, ruleFitsTarget, ruleHolds, JOURNEYS_TARGET, type BudgetRule } from '../../core/budget-rule.ts'
 import { UserError } from '../../core/errors.ts'
 import type { BudgetResult, BudgetVerdict, EndpointSummary, LatencySummary } from '../analysis.ts'
 
@@ -57,19 +57,6 @@ function measure(rule: BudgetRule, subject: Subject, inputs: BudgetInputs): numb
   }
 }
 
-function holds(op: BudgetRule['op'], measured: number, limit: number): boolean {
-  switch (op) {
-    case '<':
-      return measured < limit
-    case '<=':
-      return measured <= limit
-    case '>':
-      return measured > limit
-    default:
-      return measured >= limit
-  }
-}
-
 /**
  * Why a throughput floor failed. In an open model the load is what the arrival plan offers: when
  * every planned learner started (none dropped), almost every request was answered and the generator
@@ -77,7 +64,7 @@ function holds(op: BudgetRule['op'], measured: number, limit: number): boolean {
  * never asked of the platform. 1 % is the default journey budget's error allowance.
  */
 function failureOf(rule: BudgetRule, measured: number, subject: Subject, inputs: BudgetInputs): BudgetVerdict {
-  const floor = rule.op === '>' || rule.op === '>='
+  const floor = !isCeiling(rule.op)
   if (inputs.generatorSaturated && (rule.unit === 'ms' || rule.metric === 'rps')) return { kind: 'not-judged', reason: 'generator-saturated', gates: true }
   const offeredAll = inputs.model === 'open' && inputs.arrivals.dropped === 0 && inputs.arrivals.started >= inputs.arrivals.planned && !inputs.generatorSaturated
   if (rule.metric === 'rps' && floor && offeredAll && (subject.count === 0 || subject.errors / subject.count <= 0.01)) {
@@ -137,7 +124,7 @@ export function evaluateBudgets(budgets: Array<{ budgets: Budgets; source: Budge
           results.push({ ...base, measured, passed: false, margin: null, verdict: { kind: 'not-judged', reason: 'no-data', gates: source !== 'default' } })
           return
         }
-        const passed = holds(rule.op, measured, rule.limit)
+        const passed = ruleHolds(rule.op, measured, rule.limit)
         const margin = rule.limit === 0 ? (passed ? 1 : -1) : (rule.op[0] === '<' ? rule.limit - measured : measured - rule.limit) / Math.abs(rule.limit)
         results.push({ ...base, measured, passed, margin, verdict: passed ? { kind: 'passed' } : failureOf(rule, measured, subject, inputs) })
       })

@@ -1,3 +1,5 @@
+import { BUDGET_RULE_PATTERN } from '../../core/budget-rule.ts'
+
 // The JSON Schema of budget files (`--budget file.json`); published as docs/budgets.schema.json
 // for editors (tests/analyze/budgets.test.ts keeps the two identical).
 export const BUDGET_FILE_SCHEMA = {
@@ -18,7 +20,7 @@ export const BUDGET_FILE_SCHEMA = {
         minItems: 1,
         items: {
           type: 'string',
-          pattern: '^\\s*([A-Za-z_][A-Za-z0-9_]*(\\.\\d+)?|p\\(\\s*\\d+(\\.\\d+)?\\s*\\))\\s*(<=|>=|<|>)\\s*-?\\d+(\\.\\d+)?\\s*[A-Za-z%/]*\\s*$',
+          pattern: BUDGET_RULE_PATTERN,
           examples: ['p95 < 800ms', 'p(99) <= 2s', 'errors < 1%', 'rps > 50', 'checks > 99%', 'dropped < 0.5%', 'failed < 1%'],
         },
       },

@@ -1,4 +1,4 @@
-import { parseBudgetRule, type BudgetRule } from '../../core/budget-rule.ts'
+import { parseBudgetRule, ruleHolds, type BudgetRule } from '../../core/budget-rule.ts'
 import { UserError } from '../../core/errors.ts'
 import type { Analysis, LatencySummary } from '../analysis.ts'
 import type { LadderSpec } from '../../record/layout/run-json.ts'
@@ -45,7 +45,8 @@ export interface CapacityStep {
 
 export interface LadderCapacity {
   mode: 'ladder'
-  slo: { rule: string; errorBudget: number }
+  /** The SLO as written and as parsed (a latency ceiling: `parseSlo` refuses anything else), so no reader parses it again. */
+  slo: { rule: string; errorBudget: number; metric: string; op: '<' | '<='; limitMs: number }
   steps: CapacityStep[]
   /** USL over concurrency (N = requests in flight) and throughput, when at least 4 steps held. */
   usl: UslFit | null
@@ -84,7 +85,7 @@ function meets(latency: LatencySummary | undefined, slo: BudgetRule): boolean {
   if (!latency) return false
   const v = latency[slo.metric as keyof LatencySummary]
   if (v === undefined) return false
-  return slo.op === '<' ? v < slo.limit : slo.op === '<=' ? v <= slo.limit : slo.op === '>' ? v > slo.limit : v >= slo.limit
+  return ruleHolds(slo.op, v, slo.limit)
 }
 
 /** Per-step capacity of a ladder run from its planned steps (less their warm-up): SLO, knee, USL. Pure. */
@@ -139,7 +140,7 @@ export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget:
     verdict = { kind: 'over-slo-from-first-step', firstStep: { arrivalRatePerSec: first.arrivalRatePerSec, p95Ms: first.latencyMs?.p95 ?? null, errorRate: first.errorRate } }
   }
   return {
-    mode: 'ladder', slo: { rule: slo.text, errorBudget }, steps, usl, uslCurve, knee,
+    mode: 'ladder', slo: { rule: slo.text, errorBudget, metric: slo.metric, op: slo.op as '<' | '<=', limitMs: slo.limit }, steps, usl, uslCurve, knee,
     capacity: best
       ? { arrivalRatePerSec: best.arrivalRatePerSec, throughputPerSec: best.throughputPerSec, requestsInFlight: best.concurrency, concurrentLearners: journeysEnd ? best.activeLearners : null, bound: broke ? 'limit' : 'at-least' }
       : null,

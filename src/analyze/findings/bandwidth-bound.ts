@@ -23,7 +23,7 @@ export const bandwidthBound: FindingRule = {
       severity: 'warning',
       title: `${top.e.name} is bound by bandwidth`,
       explanation: `${top.e.name} returns ${Math.round(top.e.bytesIn / top.e.ok / 1024)} KiB per response and its p95 (${fmtMs(top.e.latencyMs?.p95 ?? 0)}) follows the bytes per second in flight (r = ${top.r!.toFixed(2)}, peak ${mbps.toFixed(0)} MiB/s): the link or the server's send path, not its CPU, sets the pace.`,
-      evidence: { metric: 'bytes per second vs p95', values: { correlation: Number(top.r!.toFixed(3)), peakMiBps: Number(mbps.toFixed(1)), timeShare: Number(share.toFixed(3)) }, endpoints: hits.map((h) => h.e.name) },
+      evidence: { chart: 'res-network', metric: 'bytes per second vs p95', values: { correlation: Number(top.r!.toFixed(3)), peakMiBps: Number(mbps.toFixed(1)), timeShare: Number(share.toFixed(3)) }, endpoints: hits.map((h) => h.e.name) },
       recommendation: 'Serve media from a CDN or object storage with range requests, lower the default rendition, or raise the link; keep these bytes off the application servers.',
       confidence: 0.6,
       impact: clamp01(share * 0.5),

@@ -33,7 +33,7 @@ export const cacheIneffective: FindingRule = {
       explanation: `${pct(hitRatio)} of cache lookups hit (${lookups || 'many'} lookups): every page rebuilds from the database${affected.length ? `, on ${affected.slice(0, 3).map((e) => e.name).join(', ')}` : ''}. ` +
         'A cache that is off, too small for the working set, or keyed per user makes every read a database read' +
         `${induced > 0 ? `, and the transactions of the routes that miss hold their locks and connections longer: waits on them are ${pct(induced / Math.max(1, s.totalRequestMs))} of all request time` : ''}.`,
-      evidence: { metric: 'server-timing cache / lms_cache_*', values: { hitRatio: Number(hitRatio.toFixed(3)), hits: t.hit, misses: t.miss, waitShare: Number((induced / Math.max(1, s.totalRequestMs)).toFixed(3)) }, endpoints: affected.map((e) => e.name) },
+      evidence: { chart: 'res-cache', metric: 'server-timing cache / lms_cache_*', values: { hitRatio: Number(hitRatio.toFixed(3)), hits: t.hit, misses: t.miss, waitShare: Number((induced / Math.max(1, s.totalRequestMs)).toFixed(3)) }, endpoints: affected.map((e) => e.name) },
       recommendation: 'Turn the cache on and size it to the working set (course pages, catalog pages, question definitions); key shared pages by course, not by user.',
       confidence: lookups >= 20 ? 0.85 : 0.6,
       impact,

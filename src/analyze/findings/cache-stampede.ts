@@ -38,7 +38,7 @@ export const cacheStampede: FindingRule = {
       explanation: `${top.name} mostly hits its cache, yet ${misses} of ${lookups} lookups missed and rebuilt the entry themselves while ${coalesced} waited for a rebuild in progress` +
         `${burstSeconds ? `; misses came in bursts (${burstSeconds} seconds with 5 or more)` : ''}. Entries are invalidated under load and every concurrent reader goes to the database at once` +
         `: rebuilding took ${Math.round(rebuilt)} ms in all, ${pct(impact)} of all request time.`,
-      evidence: { metric: 'server-timing cache / lms_cache_misses_total', values: { misses, lookups, coalesced, burstSeconds, hitRatio: Number((1 - misses / Math.max(1, lookups)).toFixed(3)), rebuildMs: Math.round(rebuilt), rebuildShare: Number(impact.toFixed(3)) }, endpoints: affected.map(({ e }) => e.name) },
+      evidence: { chart: 'res-cache', metric: 'server-timing cache / lms_cache_misses_total', values: { misses, lookups, coalesced, burstSeconds, hitRatio: Number((1 - misses / Math.max(1, lookups)).toFixed(3)), rebuildMs: Math.round(rebuilt), rebuildShare: Number(impact.toFixed(3)) }, endpoints: affected.map(({ e }) => e.name) },
       recommendation: 'Coalesce concurrent rebuilds of one key (single-flight, or lru-cache fetch()), serve the stale entry while one request rebuilds it, and invalidate only on real edits, not on a timer.',
       confidence: 0.75,
       impact,

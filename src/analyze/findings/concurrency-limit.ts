@@ -36,7 +36,7 @@ export const concurrencyLimit: FindingRule = {
       title: 'Latency grows with load while the CPU stays low',
       explanation: `Median p95 latency is ${fmtMs(lowP95)} with up to ${Math.round(cut)} active learners and ${fmtMs(highP95)} above that, ` +
         `while the target's CPU stays ${hotCpu !== undefined ? `at ${Math.round((100 * hotCpu) / (t?.capacity ?? 1))} % of its capacity` : 'unmeasured'}: requests wait for something that is not CPU — a worker pool, a semaphore, a connection limit.`,
-      evidence: { metric: 'p95 vs active learners', values: { p95LowMs: Math.round(lowP95), p95HighMs: Math.round(highP95), activeSplit: Math.round(cut), ...(hotCpu !== undefined ? { cpuRatioHigh: Number(hotCpu.toFixed(2)) } : {}) }, endpoints: [] },
+      evidence: { chart: 'active', metric: 'p95 vs active learners', values: { p95LowMs: Math.round(lowP95), p95HighMs: Math.round(highP95), activeSplit: Math.round(cut), ...(hotCpu !== undefined ? { cpuRatioHigh: Number(hotCpu.toFixed(2)) } : {}) }, endpoints: [] },
       recommendation: 'Look for fixed-size pools on the request path (web server workers, DB or HTTP client pools, thread pools, rate limiters) and raise the one that is full; expose Server-Timing or /metrics to see which.',
       confidence: 0.5,
       impact,

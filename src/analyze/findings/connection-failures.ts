@@ -26,6 +26,7 @@ export const connectionFailures: FindingRule = {
         `${counts.timeout ? 'timeouts (the server accepted but did not answer in time); ' : ''}these are outages to learners, whatever the latency of the rest.` +
         (longest ? ` The target was down or hung for ${down} s in ${outages.length} outage${outages.length === 1 ? '' : 's'}; the longest from ${longest.startSec} s to ${longest.endSec} s (${longest.failed} requests without an answer).` : ''),
       evidence: {
+        chart: 'errors',
         metric: 'transport errors', values: { share: Number(share.toFixed(4)), ...counts, ...(longest ? { outages: outages.length, downSec: down } : {}) },
         ...(longest ? { window: { startSec: longest.startSec, endSec: longest.endSec } } : {}),
         endpoints: worst.slice(0, 5).map((e) => e.name),

@@ -53,6 +53,7 @@ export const cpuSaturation: FindingRule = {
       explanation: `The target used at least 85 % of the ${t.capacity} core${t.capacity > 1 ? 's' : ''} it can use in ${saturated.length} seconds (${t.source}); ` +
         `median p95 latency was ${fmtMs(hot)} then${cool ? `, against ${fmtMs(cool)} otherwise` : ''}. More load only queues.`,
       evidence: {
+        chart: 'res-cpu',
         metric: 'cpu_ratio',
         values: { saturatedSeconds: saturated.length, capacityCores: t.capacity, p95SaturatedMs: Math.round(hot), ...(cool ? { p95OtherMs: Math.round(cool) } : {}) },
         window: { startSec: saturated[0]!, endSec: saturated[saturated.length - 1]! + 1 },

@@ -24,6 +24,7 @@ export const errorBurst: FindingRule = {
         `${onset >= 0 ? `, starting at second ${onset} with ${arrivalsStarted[onset] ?? 0} arrivals that second and ${active[onset] ?? 0} active learners` : ''}` +
         `${bad.length ? `; ${bad.length} seconds had 5 % or more errors` : ''}. Most on ${worst.slice(0, 3).map((e) => e.name).join(', ')}.`,
       evidence: {
+        chart: 'errors',
         metric: 'http statuses',
         values: { errorShare: Number(share.toFixed(4)), errorSeconds: bad.length, ...Object.fromEntries(statuses.slice(0, 5)) },
         ...(onset >= 0 ? { window: { startSec: onset, endSec: (bad[bad.length - 1] ?? onset) + 1 } } : {}),

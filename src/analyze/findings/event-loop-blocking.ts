@@ -46,6 +46,7 @@ export const eventLoopBlocking: FindingRule = {
         (top ? `; ${top.name} spends ${fmtMs(top.serverTiming.app!.meanMs)} per request in its own code (${pct(top.serverTiming.app!.share)} of its latency), and every other request waits behind it.` : '.') +
         ` Waiting and blocked time is ${pct(impact)} of all request time.`,
       evidence: {
+        chart: 'res-loop',
         metric: 'nodejs_eventloop_lag_p99_seconds',
         values: { lagMaxMs: Math.round(maxLag), secondsLagged: lagged, ...(top ? { appMeanMs: Number(top.serverTiming.app!.meanMs.toFixed(1)) } : {}) },
         endpoints: culprits.slice(0, 3).map((e) => e.name),

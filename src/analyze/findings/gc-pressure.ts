@@ -15,7 +15,7 @@ export const gcPressure: FindingRule = {
       severity: ratio >= 0.25 ? 'critical' : 'warning',
       title: `Garbage collection takes ${pct(ratio)} of the target's time`,
       explanation: `In the busiest tenth of the run, ${pct(ratio)} of each second went to garbage collection (nodejs_gc_duration_seconds): allocation per request is high, or the heap is nearly full.`,
-      evidence: { metric: 'nodejs_gc_duration_seconds', values: { gcRatioP90: Number(ratio.toFixed(3)) }, endpoints: [] },
+      evidence: { chart: 'res-memory', metric: 'nodejs_gc_duration_seconds', values: { gcRatioP90: Number(ratio.toFixed(3)) }, endpoints: [] },
       recommendation: 'Allocate less per request (reuse buffers, stream large bodies), raise --max-old-space-size if the heap is merely too small, and check for a leak (memory-growth).',
       confidence: 0.7,
       impact: clamp01(ratio),

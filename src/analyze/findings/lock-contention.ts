@@ -12,6 +12,7 @@ export const lockContention: FindingRule = {
     const endpoints = dominatedBy(s, 'lock', 10, 0.3)
     if (endpoints.length > 0) {
       const finding = componentFinding(s, 'lock', endpoints, {
+        chart: 'res-pool',
         id: 'lock-contention',
         title: (top) => `Writers wait for locks on ${top}`,
         explain: (top, mean, share) => `${top.name} waits ${fmtMs(mean)} for the write lock or a row lock (${pct(share)} of its latency): ` +
@@ -29,7 +30,7 @@ export const lockContention: FindingRule = {
       return {
         id: 'lock-contention', severity: 'warning', title: 'Transactions wait for each other\'s locks',
         explanation: `Requests spent ${ratio.toFixed(2)} seconds per second waiting for locks (lms_db_lock_wait_seconds).`,
-        evidence: { metric: 'lms_db_lock_wait_seconds', values: { lockWaitSecondsPerSecond: ratio }, endpoints: [] },
+        evidence: { chart: 'res-pool', metric: 'lms_db_lock_wait_seconds', values: { lockWaitSecondsPerSecond: ratio }, endpoints: [] },
         recommendation: 'Keep write transactions short and move hot counters out of shared rows.',
         confidence: 0.6, impact: clamp01(0.3 * Math.min(1, ratio)),
       }

@@ -47,7 +47,7 @@ export const memoryGrowth: FindingRule = {
       title: `Memory grows by ${mb(top.perMinute)} a minute under load`,
       explanation: `${top.metric} climbed steadily by ${mb(top.grown)} (from ${mb(top.first)}, R² ${top.r2.toFixed(2)}) while the load held: memory retained per request and never released. ` +
         'It ends in long GC pauses and an out-of-memory restart.',
-      evidence: { metric: top.metric, values: { grownBytes: Math.round(top.grown), startBytes: Math.round(top.first), bytesPerMinute: Math.round(top.perMinute), r2: Number(top.r2.toFixed(3)) }, window: { startSec: from, endSec: to }, endpoints: [] },
+      evidence: { chart: 'res-memory', metric: top.metric, values: { grownBytes: Math.round(top.grown), startBytes: Math.round(top.first), bytesPerMinute: Math.round(top.perMinute), r2: Number(top.r2.toFixed(3)) }, window: { startSec: from, endSec: to }, endpoints: [] },
       recommendation: 'Take two heap snapshots a few minutes apart under load (node --heapsnapshot-signal, or clinic heapprofiler) and look for what grows: unbounded arrays, maps keyed per request, buffers kept for logging.',
       confidence: 0.8,
       impact,

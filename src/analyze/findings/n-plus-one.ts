@@ -30,6 +30,7 @@ export const nPlusOne: FindingRule = {
       explanation: `${top.e.name} issues ${top.queries.toFixed(1)} statements per request on average (${fmtMs(top.e.latencyMs?.mean ?? 0)} mean latency): ` +
         'one query per item of a list, the N+1 pattern. Each round trip is cheap, but they add up with the size of the list and multiply under load.',
       evidence: {
+        chart: 'res-db',
         metric: 'lms_db_queries_per_request',
         values: Object.fromEntries(hits.slice(0, 5).map((h) => [h.e.name, Number(h.queries.toFixed(1))])),
         endpoints: hits.map((h) => h.e.name),

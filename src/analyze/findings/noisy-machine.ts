@@ -92,6 +92,7 @@ export const noisyMachine: FindingRule = {
       explanation: `In seconds ${where} (${pct(share)} of the requests) ${by}. Latency in those seconds may be the neighbour's, not the target's: ` +
         'the target and the generator waited for CPU that something else held.',
       evidence: {
+        chart: 'res-cpu',
         metric: 'host cpu_ratio, steal_ratio, cpu_pressure_ratio',
         values: { disturbedSeconds: seconds.length, requestShare: Number(share.toFixed(3)), otherCoresMean: Number(otherMean.toFixed(2)), stealMax: Number(stealMax.toFixed(3)), ...(pressureMean !== undefined ? { cpuPressureMean: Number(pressureMean.toFixed(3)) } : {}) },
         window: { startSec: seconds[0]!, endSec: seconds[seconds.length - 1]! + 1 },

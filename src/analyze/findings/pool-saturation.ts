@@ -16,6 +16,7 @@ export const poolSaturation: FindingRule = {
     const pooled = s.endpoints.reduce((t, e) => t + (e.serverTiming.pool?.meanMs ?? 0) * e.count, 0)
     if (endpoints.length > 0 && pooled >= 0.03 * s.totalRequestMs) {
       return componentFinding(s, 'pool', endpoints, {
+        chart: 'res-pool',
         id: 'pool-saturation',
         title: (top) => `Requests queue for a database connection (${top})`,
         explain: (top, mean, share) => `${top.name} waits ${fmtMs(mean)} for a free connection (${pct(share)} of its latency)` +
@@ -28,7 +29,7 @@ export const poolSaturation: FindingRule = {
       return {
         id: 'pool-saturation', severity: 'warning', title: 'Requests queue for a database connection',
         explanation: `On average ${waiting.toFixed(1)} requests waited ${fmtMs(waitMs)} for a connection (lms_db_pool_*).`,
-        evidence: { metric: 'lms_db_pool_waiting', values: { waiting, waitMeanMs: waitMs }, endpoints: [] },
+        evidence: { chart: 'res-pool', metric: 'lms_db_pool_waiting', values: { waiting, waitMeanMs: waitMs }, endpoints: [] },
         recommendation: 'Size the connection pool to the concurrency the database can serve, or add a pooler.',
         confidence: 0.6, impact,
       }

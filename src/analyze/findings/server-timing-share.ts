@@ -1,4 +1,4 @@
-import type { EndpointSummary, Finding } from '../analysis.ts'
+import type { EndpointSummary, EvidenceChart, Finding } from '../analysis.ts'
 import { clamp01, componentMs, fmtMs, pct, type Signals } from './signals.ts'
 
 /** Endpoints where one Server-Timing component takes a large, real share of the latency. */
@@ -14,7 +14,7 @@ export function dominatedBy(s: Signals, component: string, minMeanMs: number, mi
 /** The shared shape of component findings: impact is the component's share of all request time. */
 export function componentFinding(
   s: Signals, component: string, endpoints: EndpointSummary[],
-  text: { id: string; title: (top: string) => string; explain: (top: EndpointSummary, mean: number, share: number) => string; recommendation: string },
+  text: { id: string; chart: EvidenceChart; title: (top: string) => string; explain: (top: EndpointSummary, mean: number, share: number) => string; recommendation: string },
 ): Omit<Finding, 'category'> {
   const spent = endpoints.reduce((t, e) => t + componentMs(e, component), 0)
   const impact = clamp01(spent / Math.max(1, s.totalRequestMs))
@@ -26,6 +26,7 @@ export function componentFinding(
     title: text.title(top.name),
     explanation: `${text.explain(top, c.meanMs, c.share)} Across the run, ${component} time is ${pct(impact)} of all request time (Server-Timing).`,
     evidence: {
+      chart: text.chart,
       metric: `server-timing ${component}`,
       values: { [`${component}MeanMs`]: round(c.meanMs), [`${component}P95Ms`]: round(c.p95Ms), latencyMeanMs: round(top.latencyMs?.mean ?? 0), share: round(c.share), runShare: round(impact) },
       endpoints: endpoints.slice(0, 5).map((e) => e.name),

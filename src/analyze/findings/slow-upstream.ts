@@ -13,6 +13,7 @@ export const slowUpstream: FindingRule = {
     if (endpoints.length > 0) {
       const queued = s.metrics?.max('upstream_queued') ?? 0
       return componentFinding(s, 'upstream', endpoints, {
+        chart: 'res-upstream',
         id: 'slow-upstream',
         title: (top) => `${top} waits on a slow upstream service`,
         explain: (top, mean, share) => `${top.name} spends ${fmtMs(mean)} in calls to an external service (${pct(share)} of its latency)` +
@@ -25,7 +26,7 @@ export const slowUpstream: FindingRule = {
       return {
         id: 'slow-upstream', severity: 'warning', title: 'Calls to an upstream service are slow',
         explanation: `Upstream calls took ${fmtMs(mean)} on average (lms_upstream_duration_seconds).`,
-        evidence: { metric: 'lms_upstream_duration_seconds', values: { upstreamMeanMs: mean }, endpoints: [] },
+        evidence: { chart: 'res-upstream', metric: 'lms_upstream_duration_seconds', values: { upstreamMeanMs: mean }, endpoints: [] },
         recommendation: 'Take the call off the request path, raise its concurrency, add a timeout and a circuit breaker.',
         confidence: 0.6, impact: clamp01(0.2),
       }

@@ -1,27 +1,12 @@
 import type { Analysis, Finding } from '../../analyze/analysis.ts'
-import { parseBudgetRule } from '../../core/budget-rule.ts'
 import { ladderOf } from '../headline.ts'
 import { timeLines, WIDTH, type ChartDef } from './chart.ts'
 import { findResource, round3, TARGET_METRICS, TARGET_PROCESS, type Columns } from './data.ts'
 import { ms } from '../format.ts'
 
-/** Which chart holds the evidence of a finding: its metric decides. */
+/** Which chart holds the evidence of a finding: the analyzer says (evidence.chart). */
 export function chartOfFinding(f: Finding): string {
-  const m = f.evidence.metric.toLowerCase()
-  if (m.includes('dropped') || m === 'model') return 'load'
-  if (m.includes('generator')) return 'res-generator'
-  if (m.includes('status') || m.includes('transport')) return 'errors'
-  if (m.includes('cpu')) return 'res-cpu'
-  if (m.includes('eventloop') || m.includes('event_loop')) return 'res-loop'
-  if (m.includes('gc')) return 'res-memory'
-  if (m.includes('lock') || m.includes('pool')) return 'res-pool'
-  if (m.includes('cache')) return 'res-cache'
-  if (m.includes('upstream')) return 'res-upstream'
-  if (m.includes('db') || m.includes('quer')) return 'res-db'
-  if (m.includes('bytes')) return 'res-network'
-  if (m.includes('rss') || m.includes('heap') || m.includes('memory')) return 'res-memory'
-  if (m.includes('active')) return 'active'
-  return 'latency'
+  return f.evidence.chart
 }
 
 function windowsFor(a: Analysis, chartId: string) {
@@ -285,7 +270,7 @@ function capacityCharts(a: Analysis): ChartDef[] {
       layer: [
         { data: { values: steps.filter((s) => s.p95 !== null) }, mark: { type: 'line', point: { filled: true, size: 50 }, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative', title: 'throughput (requests/s)' }, y: { field: 'p95', type: 'quantitative', title: 'p95 (ms, log scale)', scale: { type: 'log' } } } },
         ...(ladder.knee ? [{ data: { values: [{ x: round3(ladder.knee.throughputPerSec), p95: round3(ladder.knee.p95Ms) }] }, mark: { type: 'point', size: 300, strokeWidth: 2, color: '#b91c1c' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'p95', type: 'quantitative' } } }] : []),
-        ...sloRule(ladder.slo.rule),
+        ...sloRule(ladder.slo),
       ],
     },
     table: { kind: 'static', head: ['step', 'throughput/s', 'p95', 'SLO'], rows: steps.map((s) => [s.step, s.x ?? '–', ms(s.p95), s.meets]) },
@@ -293,16 +278,9 @@ function capacityCharts(a: Analysis): ChartDef[] {
   return out
 }
 
-/** The SLO's latency limit as a horizontal rule (`p95<800ms` → 800), when it is a latency rule. */
-function sloRule(rule: string): Array<Record<string, unknown>> {
-  let limit: number
-  try {
-    const parsed = parseBudgetRule(rule, 'slo')
-    if (!LATENCY_METRICS.has(parsed.metric)) return []
-    limit = parsed.limit
-  } catch {
-    return []
-  }
+/** The SLO's latency limit as a horizontal rule (`p95<800ms` → 800). */
+function sloRule(slo: { rule: string; limitMs: number }): Array<Record<string, unknown>> {
+  const { rule, limitMs: limit } = slo
   return [{ data: { values: [{ limit, label: `SLO ${rule}` }] }, layer: [
     { mark: { type: 'rule', strokeDash: [6, 4], color: '#b91c1c' }, encoding: { y: { field: 'limit', type: 'quantitative' } } },
     { mark: { type: 'text', align: 'left', x: 4, dy: -5, fontSize: 10, color: '#b91c1c' }, encoding: { y: { field: 'limit', type: 'quantitative' }, text: { field: 'label' } } },
