@@ -13,7 +13,7 @@ import { findOutages } from './outages.ts'
 import { restartWindow, summariseDrill, withoutWindow } from './drill.ts'
 import { runEndOf, verdictOf } from './verdict.ts'
 import { DEFAULT_JOURNEY_BUDGET, JOURNEYS_TARGET } from '../core/budget-rule.ts'
-import { HIGH_CARDINALITY_NAMES, journeyErrorKey } from '../metrics/interval.ts'
+import { addJourneyCounts, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey } from '../metrics/interval.ts'
 import type { JourneyErrorSummary } from './analysis.ts'
 
 export interface AnalyzeOptions {
@@ -164,8 +164,8 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
       checks.set(label, into)
     }
     for (const [name, j] of Object.entries(line.journeys)) {
-      const into = journeys.get(name) ?? { started: 0, completed: 0, failed: 0, interrupted: 0 }
-      add(into as unknown as Record<string, number>, j as unknown as Record<string, number>)
+      const into = journeys.get(name) ?? journeyCounts()
+      addJourneyCounts(into, j)
       journeys.set(name, into)
     }
   }

@@ -8,7 +8,7 @@ import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
 import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
 import { shapeLoad } from '../scenario/shape.ts'
-import { addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
+import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
 
@@ -46,8 +46,7 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
     record.activeLearners += p.activeLearners
     record.peakActive += p.peakActive
     for (const [name, j] of Object.entries(p.journeys)) {
-      const into = (record.journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 })
-      add(into as unknown as Record<string, number>, j as unknown as Record<string, number>)
+      addJourneyCounts((record.journeys[name] ??= journeyCounts()), j)
     }
     for (const [label, c] of Object.entries(p.checks)) {
       const into = (record.checks[label] ??= { pass: 0, fail: 0 })

@@ -2,10 +2,9 @@ import type { Faker } from '@faker-js/faker'
 import type { Clock, TimerHandle, Timers } from '../core/clock.ts'
 import { hashString, Rng } from '../core/rng.ts'
 import { parseDurationMs } from '../core/units.ts'
-import { recordUs } from '../metrics/histogram.ts'
 import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
 import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
-import { classifyTransportError } from './http/errors.ts'
+import { classifyTransportError, recordOutcome } from '../metrics/outcome.ts'
 import type { OutgoingRequest, RequestSender, ResponseParts } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
 import { endpointName, expandRoute, routeOnTarget } from '../scenario/route.ts'
@@ -305,21 +304,11 @@ export class LearnerContext implements Learner {
     const latencyMs = end - intendedAt
     const ok = status !== 0 && isExpectedStatus(status, options?.expect)
     const e = host.statsAt(end).endpoint(name)
-    e.count++
-    e.bytesOut += bytesOut
+    recordOutcome(e, status, ok, error, latencyMs, bytes, bytesOut)
     if (status !== 0) {
-      e.statuses[status] = (e.statuses[status] ?? 0) + 1
-      e.bytesIn += bytes
-      recordUs(e.latency, latencyMs * 1000)
-      if (ok) e.ok++
-      else e.errors.http = (e.errors.http ?? 0) + 1
       const timing = res!.serverTiming
       if (timing !== undefined) recordServerTiming(e, timing)
       if (res!.setCookie !== undefined) this.keepCookies(res!.setCookie)
-    } else {
-      e.errors[error!] = (e.errors[error!] ?? 0) + 1
-      // A timeout is a latency of at least the timeout: recorded, so percentiles show the stall.
-      if (error === 'timeout') recordUs(e.latency, latencyMs * 1000)
     }
     host.releaseDue(end)
     return new HttpResponse(status, ok, error, res, raw, bytes, latencyMs)

@@ -1,5 +1,5 @@
 import { encodeHistogram, latencyHistogram, recordUs, type Histogram } from '../metrics/histogram.ts'
-import { MAX_DISTINCT_JOURNEY_ERRORS, OVERFLOW_JOURNEY_ERROR, type JourneyCounts, type JourneyError } from '../metrics/interval.ts'
+import { journeyCounts, MAX_DISTINCT_JOURNEY_ERRORS, OVERFLOW_JOURNEY_ERROR, type JourneyCounts, type JourneyError } from '../metrics/interval.ts'
 import type { EndpointSnapshot, StepSnapshot } from './messages.ts'
 
 /** One endpoint's numbers for the current second; histograms are reused, never reallocated. */
@@ -77,7 +77,7 @@ export class IntervalStats {
   }
 
   journey(name: string): JourneyCounts {
-    return (this.journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 })
+    return (this.journeys[name] ??= journeyCounts())
   }
 
   check(label: string, passed: boolean): void {

@@ -9,6 +9,19 @@ export interface JourneyCounts {
   interrupted: number
 }
 
+/** Journey counters at zero: the one literal of them. */
+export function journeyCounts(): JourneyCounts {
+  return { started: 0, completed: 0, failed: 0, interrupted: 0 }
+}
+
+/** Adds `from` into `into`, counter by counter. */
+export function addJourneyCounts(into: JourneyCounts, from: JourneyCounts): void {
+  into.started += from.started
+  into.completed += from.completed
+  into.failed += from.failed
+  into.interrupted += from.interrupted
+}
+
 /** Journeys that threw with one distinct message at one place of the user's code, counted. */
 export interface JourneyError {
   journey: string

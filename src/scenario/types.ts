@@ -25,7 +25,8 @@ export interface RequestOptions {
 }
 
 /** Why a request got no HTTP response. */
-export type TransportError = 'refused' | 'reset' | 'timeout' | 'dns' | 'aborted' | 'other'
+export type { TransportError } from '../core/transport-error.ts'
+import type { TransportError } from '../core/transport-error.ts'
 
 export interface Response {
   /** HTTP status, or 0 when no response arrived (see `error`). */

@@ -3,7 +3,7 @@ import tls from 'node:tls'
 import { headersOf, ResponseParser, type ResponseSink } from './h1-response.ts'
 import type { ResponseHeaders } from './types.ts'
 
-/** A transport failure with the code `classifyTransportError` sorts by. */
+/** A transport failure with the code `classifyTransportError` (metrics/outcome.ts) sorts by. */
 export function transportError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code })
 }

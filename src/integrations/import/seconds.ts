@@ -4,7 +4,8 @@
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { latencyHistogram, recordUs, type Histogram } from '../../metrics/histogram.ts'
-import type { EndpointInterval, IntervalRecord } from '../../metrics/interval.ts'
+import { journeyCounts, type EndpointInterval, type IntervalRecord } from '../../metrics/interval.ts'
+import { recordOutcome } from '../../metrics/outcome.ts'
 import { RUN_SCHEMA, runId, type RunJson } from '../../record/layout/run-json.ts'
 import { RunDirWriter } from '../../record/writer.ts'
 import type { TransportError } from '../../scenario/types.ts'
@@ -84,19 +85,7 @@ export class SecondFolder {
     /** A request that ended at `endMs`. `status` 0 means no HTTP answer (`error` says why). */
   request(endMs: number, name: string, r: { latencyMs: number; status: number; ok: boolean; error?: TransportError; bytesIn?: number; bytesOut?: number }): void {
     const e = this.endpoint(this.at(endMs), name)
-    e.count++
-    e.bytesIn += r.bytesIn ?? 0
-    e.bytesOut += r.bytesOut ?? 0
-    const recorded = r.status !== 0 || r.error === 'timeout'
-    if (r.status !== 0) {
-      e.statuses[r.status] = (e.statuses[r.status] ?? 0) + 1
-      if (r.ok) e.ok++
-      else e.errors.http = (e.errors.http ?? 0) + 1
-    } else {
-      const kind = r.error ?? 'other'
-      e.errors[kind] = (e.errors[kind] ?? 0) + 1
-    }
-    if (recorded) recordUs(e.latency, Math.max(0, r.latencyMs) * 1000)
+    recordOutcome(e, r.status, r.ok, r.error, Math.max(0, r.latencyMs), r.bytesIn ?? 0, r.bytesOut ?? 0)
     const t = this.totals
     t.requests++
     t.endpoints.add(name)
@@ -150,7 +139,7 @@ export class SecondFolder {
   }
 
   journey(endMs: number, name: string, outcome: 'completed' | 'failed'): void {
-    const j = (this.at(endMs).journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 })
+    const j = (this.at(endMs).journeys[name] ??= journeyCounts())
     j.started++
     j[outcome]++
     this.totals.journeys.add(name)

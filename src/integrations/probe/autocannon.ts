@@ -13,7 +13,8 @@ import { latencyHistogram } from '../../metrics/histogram.ts'
 import { templatedPath } from '../../scenario/route.ts'
 import { openImportRun, REORDER_WINDOW_SEC } from '../import/seconds.ts'
 import { summaryLine, type SummaryLine } from '../import/summary.ts'
-import type { TransportError } from '../../scenario/types.ts'
+import { classifyTransportError } from '../../metrics/outcome.ts'
+import { isExpectedStatus } from '../../scenario/expect.ts'
 
 export interface ProbeRequest {
   url: string
@@ -40,13 +41,6 @@ export interface ProbeOutcome {
   endpoint: string
 }
 
-function transportError(error: Error & { code?: string }): TransportError {
-  if (/timed out/i.test(error.message)) return 'timeout'
-  if (error.code === 'ECONNREFUSED') return 'refused'
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return 'reset'
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return 'dns'
-  return 'other'
-}
 
 const line = (metric: string, tool: number, lmsload: number, allowed: number, absolute = 0): SummaryLine => summaryLine('probe', metric, tool, lmsload, allowed, absolute)
 
@@ -79,7 +73,7 @@ export async function probe(req: ProbeRequest): Promise<ProbeOutcome> {
   let ok2xxCount = 0
   instance.on('response', (_client, statusCode, resBytes, responseTime) => {
     const now = Date.now()
-    folder.request(now, endpoint, { latencyMs: responseTime, status: statusCode, ok: statusCode >= 200 && statusCode < 400, bytesIn: resBytes })
+    folder.request(now, endpoint, { latencyMs: responseTime, status: statusCode, ok: isExpectedStatus(statusCode, undefined), bytesIn: resBytes })
     if (statusCode >= 200 && statusCode < 300) {
       ok2xxCount++
       ok2xx.recordValue(Math.floor(responseTime))
@@ -98,7 +92,7 @@ export async function probe(req: ProbeRequest): Promise<ProbeOutcome> {
   let noAnswer = 0
   instance.on('reqError', (error: Error & { code?: string }) => {
     noAnswer++
-    const kind = transportError(error)
+    const kind = classifyTransportError(error)
     folder.request(Date.now(), endpoint, { latencyMs: kind === 'timeout' ? req.timeoutSec * 1000 : 0, status: 0, ok: false, error: kind })
   })
   const onAbort = () => instance.stop()
