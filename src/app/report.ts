@@ -97,3 +97,4 @@ export function reportFromAnalysis(dir: string, options: ReportOptions = {}): { 
 }
 
 export { consoleSummary } from '../report/index.ts'
+export { ladderText, searchText, uslFitText } from '../report/capacity-console.ts'

@@ -1,7 +1,8 @@
 import path from 'node:path'
 import type { Argv } from 'yargs'
-import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
-import type { CommandModule } from '../command.ts'
+import { parseDurationMs, UserError } from '../../core/index.ts'
+import type { CliContext, CommandModule } from '../command.ts'
+import { interruptible } from '../interrupt.ts'
 import { samplingOf, samplingOptions } from '../options.ts'
 import { ProgressPrinter } from '../progress.ts'
 
@@ -50,8 +51,6 @@ function share(flag: string, text: string | undefined): number | undefined {
   return m[2] ? Number(m[1]) / 100 : Number(m[1])
 }
 
-const fmt = (x: number, digits = 4) => (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(digits)).toString())
-
 function options(y: Argv): Argv {
   return samplingOptions(y)
       .positional('scenario', { type: 'string', describe: "scenario file, or 'fit' to fit the USL to a CSV of N,X" })
@@ -79,8 +78,9 @@ function options(y: Argv): Argv {
       .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
 }
 
-async function execute(argv: CapacityArgs): Promise<number> {
+async function execute(argv: CapacityArgs, ctx: CliContext): Promise<number> {
   const { capacityLadder, capacitySearch, fitCsv } = await import('../../app/capacity.ts')
+  const { ladderText, searchText, uslFitText } = await import('../../app/report.ts')
   if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
   if (argv.scenario === 'fit') {
     if (!argv.input) throw new UserError('LMSLOAD_USAGE', "capacity fit: --input data.csv is required (a header row N,X and at least 4 rows)")
@@ -88,10 +88,7 @@ async function execute(argv: CapacityArgs): Promise<number> {
     if (argv.format === 'json') {
       process.stdout.write(`${JSON.stringify({ lambda: fit.lambda, sigma: fit.sigma, kappa: fit.kappa, r2: fit.r2, peakN: fit.peakN, peakX: fit.peakX }, null, 2)}\n`)
     } else {
-      process.stdout.write(`USL fit of ${fit.points} points: λ = ${fmt(fit.lambda)} per unit of load, σ = ${fmt(fit.sigma)} (contention), κ = ${fmt(fit.kappa)} (coherency), R² = ${fit.r2.toFixed(4)}\n`)
-      process.stdout.write(fit.contentionLimited
-        ? `κ is 0: no retrograde region; the system is contention-limited (Amdahl), throughput approaches λ/σ = ${fmt(fit.lambda / Math.max(fit.sigma, 1e-12))}\n`
-        : `peak throughput ${fmt(fit.peakX!)} at N* = ${fmt(fit.peakN!)}; beyond it, more load lowers throughput\n`)
+      process.stdout.write(uslFitText(fit))
     }
     return 0
   }
@@ -100,12 +97,9 @@ async function execute(argv: CapacityArgs): Promise<number> {
   const plan = { currentPeak: num('current-peak', argv['current-peak']), growthPerYear: share('growth', argv.growth) }
   const errorBudget = share('error-budget', argv['error-budget'])!
   const printer = new ProgressPrinter(process.stderr)
-  const controller = new AbortController()
-  const onSignal = () => controller.abort('SIGINT')
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const interrupt = interruptible(ctx)
   const hooks = {
-    signal: controller.signal,
+    signal: interrupt.signal,
     onProgress: argv.quiet ? undefined : (p: Parameters<ProgressPrinter['update']>[0]) => printer.update(p),
     onNotice: (line: string) => {
       printer.clear()
@@ -126,18 +120,7 @@ async function execute(argv: CapacityArgs): Promise<number> {
       }, hooks)
       printer.clear()
       if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.capacity, plan: o.plan }, null, 2)}\n`)
-      else {
-        const lines = [`capacity ladder (${o.capacity.slo.rule}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.capacity.steps.length} planned steps measured`]
-        for (const s of o.capacity.steps) {
-          lines.push(`  ${s.arrivalRatePerSec.toFixed(1).padStart(7)} arrivals/s  ${s.throughputPerSec.toFixed(1).padStart(8)} req/s  in flight ${s.concurrency.toFixed(1).padStart(6)}  in journeys ${Math.round(s.activeLearners).toString().padStart(6)}  p95 ${(s.latencyMs?.p95 ?? 0).toFixed(1).padStart(8)} ms  errors ${(100 * s.errorRate).toFixed(2)} %  ${s.meetsSlo ? 'meets SLO' : 'BREAKS SLO'}`)
-        }
-        if (o.capacity.usl) lines.push(`USL over requests in flight: λ = ${fmt(o.capacity.usl.lambda)}, σ = ${fmt(o.capacity.usl.sigma)}, κ = ${fmt(o.capacity.usl.kappa)}, R² = ${o.capacity.usl.r2.toFixed(3)}${o.capacity.usl.peakN ? `; peak ${fmt(o.capacity.usl.peakX!)} req/s at N* = ${fmt(o.capacity.usl.peakN)}` : '; contention-limited (no peak)'}`)
-        if (o.capacity.knee) lines.push(`knee: latency bends up after ${o.capacity.knee.throughputPerSec.toFixed(1)} req/s (p95 ${o.capacity.knee.p95Ms.toFixed(0)} ms)`)
-        const v = o.capacity.verdict
-        lines.push(o.capacity.capacity ? (o.plan?.sentence ?? '') : v.kind === 'too-few-steps' ? `no capacity: ${v.reason}` : 'no step met the SLO: capacity is below the first step')
-        lines.push(`run directory: ${displayPath(o.dir)}`, `report: ${displayPath(path.join(o.dir, 'report.html'))}`)
-        process.stdout.write(`${lines.join('\n')}\n`)
-      }
+      else process.stdout.write(ladderText(o.capacity, o.plan, errorBudget, o.dir, path.join(o.dir, 'report.html')))
       return o.exitCode
     }
     const out = path.resolve(argv.out ?? path.join('reports', 'capacity', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-search`))
@@ -147,17 +130,10 @@ async function execute(argv: CapacityArgs): Promise<number> {
     }, hooks)
     printer.clear()
     if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.result, scenarioLearners: o.scenarioLearners, bestLearners: o.bestLearners, plan: o.plan }, null, 2)}\n`)
-    else {
-      const lines = [`capacity search (${argv.slo}, errors ≤ ${(errorBudget * 100).toFixed(1)} %): ${o.result.trials.length} trials`]
-      for (const t of o.result.trials) lines.push(`  scale ${t.scale.toFixed(3)}  ${String(t.evidence.learners).padStart(6)} learners  p95 ${t.evidence.p95Ms?.toFixed(0) ?? '–'} ms  ${t.passed ? 'kept the budgets' : `FAILED ${t.evidence.failedBudgets.slice(0, 2).join('; ')}`}${t.evidence.topFinding ? `  (first finding: ${t.evidence.topFinding})` : ''}`)
-      lines.push(o.bestLearners !== null ? (o.plan?.sentence ?? '') : 'even the smallest trial broke a budget')
-      lines.push(`trials and capacity.json in ${displayPath(o.dir)}`)
-      process.stdout.write(`${lines.join('\n')}\n`)
-    }
+    else process.stdout.write(searchText(argv.slo, errorBudget, o.result, o.bestLearners, o.plan, o.dir))
     return o.exitCode
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    interrupt.dispose()
   }
 }
 
@@ -169,6 +145,6 @@ const command: CommandModule<CapacityArgs> = {
     ["$0 capacity lmsload/scenarios/example.ts --target http://127.0.0.1:8080 --pid 4242 --scrape http://127.0.0.1:8080/metrics --slo 'p95<1s'", "your LMS, with its process and its /metrics sampled every second: the knee comes with the evidence"],
     ['$0 capacity fit --input measurements.csv', 'fit the Universal Scalability Law to your own N,X measurements'],
   ],
-  execute: (argv) => execute(argv),
+  execute: (argv, ctx) => execute(argv, ctx),
 }
 export default command

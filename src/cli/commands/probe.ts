@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
-import { displayPath, parseDurationMs, UserError } from '../../core/index.ts'
-import type { CommandModule } from '../command.ts'
+import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.ts'
+import type { CliContext, CommandModule } from '../command.ts'
+import { interruptible } from '../interrupt.ts'
 import { positiveNumber } from '../options.ts'
 
 interface ProbeArgs {
@@ -38,7 +39,7 @@ function options(y: Argv): Argv {
       .option('quiet', { type: 'boolean', default: false, describe: 'no per-second progress' })
 }
 
-async function execute(argv: ProbeArgs): Promise<number> {
+async function execute(argv: ProbeArgs, ctx: CliContext): Promise<number> {
   const headers: Record<string, string> = {}
   for (const h of argv.header ?? []) {
     const colon = h.indexOf(':')
@@ -50,15 +51,12 @@ async function execute(argv: ProbeArgs): Promise<number> {
   const timeoutMs = argv.timeout === undefined ? undefined : parseDurationMs(argv.timeout, '--timeout')
   const { runProbe } = await import('../../app/probe.ts')
   const { consoleSummary } = await import('../../app/report.ts')
-  const controller = new AbortController()
-  const onSignal = () => controller.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const interrupt = interruptible(ctx)
   try {
     const outcome = await runProbe({
       url: argv.url, connections: positiveNumber('connections', argv.connections, true), durationMs, rate: positiveNumber('rate', argv.rate, false),
       method: argv.method, headers, body: argv.body, timeoutMs, pipelining: positiveNumber('pipelining', argv.pipelining, true), out: argv.out,
-      name: argv.name, allowRemote: argv['allow-remote'], budgetFile: argv.budget, signal: controller.signal,
+      name: argv.name, allowRemote: argv['allow-remote'], budgetFile: argv.budget, signal: interrupt.signal,
       onSecond: argv.quiet ? undefined : (second, requests) => process.stderr.write(`  ${second + 1}s: ${requests} responses\n`),
     })
     const off = outcome.comparison.filter((c) => !c.ok)
@@ -68,10 +66,9 @@ async function execute(argv: ProbeArgs): Promise<number> {
       ...off.map((c) => `  differs: ${c.metric}: autocannon ${c.tool}, lmsload ${Number(c.lmsload.toFixed(3))}`),
     ]
     process.stdout.write(`${lines.join('\n')}\n\n${consoleSummary(outcome.analysis.analysis)}\n\nreport: ${displayPath(outcome.analysis.reports!.html)}\n`)
-    return controller.signal.aborted ? 130 : outcome.analysis.exitCode
+    return interrupt.signal.aborted ? EXIT.interrupted : outcome.analysis.exitCode
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    interrupt.dispose()
   }
 }
 
@@ -81,6 +78,6 @@ const command: CommandModule<ProbeArgs> = {
     ['$0 probe http://127.0.0.1:8080/api/courses -c 32 -d 30s', 'as fast as answers come, 32 connections, 30 s'],
     ["$0 probe http://127.0.0.1:8080/api/courses -R 2000 -H 'authorization: Bearer …'", 'a fixed rate with a header'],
   ],
-  execute: (argv) => execute(argv),
+  execute: (argv, ctx) => execute(argv, ctx),
 }
 export default command

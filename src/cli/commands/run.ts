@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs'
 import type { RunHooks, RunOutcome, RunRequest } from '../../app/run.ts'
-import { displayPath, EXIT, UserError } from '../../core/index.ts'
+import { displayPath, UserError } from '../../core/index.ts'
 import type { CliContext, CommandModule } from '../command.ts'
 import { runOptions, runRequestOf, type RunArgs } from '../options.ts'
+import { interruptible } from '../interrupt.ts'
 import { ProgressPrinter } from '../progress.ts'
 
 type Runner = (request: RunRequest, hooks: RunHooks) => Promise<RunOutcome>
@@ -20,20 +21,13 @@ export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner
   const { runScenario } = await import('../../app/run.ts')
   const { consoleSummary } = await import('../../app/report.ts')
   const printer = new ProgressPrinter(process.stderr)
-  const controller = new AbortController()
-  let interrupts = 0
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++
-    if (interrupts > 1) ctx.exit(EXIT.interrupted)
+  const interrupt = interruptible(ctx, (signal) => {
     printer.clear()
     process.stderr.write(`${signal}: stopping arrivals, letting in-flight requests finish (again to quit at once)…\n`)
-    controller.abort(signal)
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  })
   try {
     const outcome = await (runner ?? runScenario)(request, {
-      signal: controller.signal,
+      signal: interrupt.signal,
       onProgress: argv.quiet ? undefined : (p) => printer.update(p),
       onNotice: (line) => {
         printer.clear()
@@ -52,8 +46,7 @@ export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner
     )
     return outcome.exitCode
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    interrupt.dispose()
   }
 }
 
