@@ -1,16 +1,11 @@
 import type { GeneratorSelf, JourneyCounts, JourneyError } from '../metrics/interval.ts'
+import type { OutcomeCounters } from '../metrics/outcome.ts'
 
 // What a load worker reports to the coordinator every second. Histograms travel encoded
 // (HdrHistogram compressed base64) and are merged exactly by adding counts.
 
-export interface EndpointSnapshot {
-  count: number
-  ok: number
-  /** Transport errors by kind, and `http` for unexpected statuses. */
-  errors: Record<string, number>
-  statuses: Record<string, number>
-  bytesIn: number
-  bytesOut: number
+/** An endpoint's second as a worker sends it: the counters, with its histograms encoded. */
+export interface EndpointSnapshot extends Omit<OutcomeCounters, 'latency'> {
   latency: string
   /** Server-Timing components with a duration: histograms in µs. */
   timing: Record<string, string>

@@ -1,6 +1,7 @@
 // The merged, per-second stream of measurements the engine emits, and the sink interface that
 // recording and progress implement. Lives here so record/ depends on metrics/, not on engine/.
 import { latencyHistogram, type Histogram } from './histogram.ts'
+import type { OutcomeCounters } from './outcome.ts'
 
 export interface JourneyCounts {
   started: number
@@ -68,14 +69,7 @@ export interface GeneratorSelf {
 }
 
 /** One endpoint's numbers for one second, merged over all workers. */
-export interface EndpointInterval {
-  count: number
-  ok: number
-  errors: Record<string, number>
-  statuses: Record<string, number>
-  bytesIn: number
-  bytesOut: number
-  latency: Histogram
+export interface EndpointInterval extends OutcomeCounters {
   timing: Map<string, Histogram>
   timingDesc: Record<string, number>
 }

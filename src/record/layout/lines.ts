@@ -1,7 +1,7 @@
 // The line types of a run directory's NDJSON files: the recorder builds each line as one of these
 // types and the reader validates each line against the schema written beside it, so the two cannot
 // drift apart. Lines that do not match are dropped with a `file:line` warning (docs/run-directory.md).
-import type { GeneratorSelf, JourneyCounts, JourneyError } from '../../metrics/interval.ts'
+import type { EndpointInterval, GeneratorSelf, JourneyCounts, JourneyError } from '../../metrics/interval.ts'
 import type { ResourceSample } from '../samplers/index.ts'
 
 /** intervals.ndjson: one line per second of the run. */
@@ -26,16 +26,8 @@ export interface IntervalLine {
   journeyErrors?: JourneyError[]
 }
 
-export interface EndpointLine {
-  count: number
-  ok: number
-  errors: Record<string, number>
-  statuses: Record<string, number>
-  bytesIn: number
-  bytesOut: number
-  /** Server-Timing component → its description. */
-  timingDesc: Record<string, number>
-}
+/** An endpoint's second as recorded: its counters, without the histograms (those go to latency.hlog). */
+export type EndpointLine = Omit<EndpointInterval, 'latency' | 'timing'>
 
 /** resources.ndjson: one sample of one source. `t` is seconds from the start (negative before it). */
 export type ResourceLine = { t: number; ts: number } & ResourceSample
