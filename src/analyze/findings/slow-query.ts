@@ -34,7 +34,7 @@ export const slowQuery: FindingRule = {
       .sort((a, b) => componentMs(b, 'db') - componentMs(a, 'db'))
     if (endpoints.length === 0) return undefined
     const finding = componentFinding(s, 'db', endpoints, {
-        chart: 'res-db',
+      chart: 'res-db',
       id: 'slow-query',
       title: (top) => `Database time dominates ${top}`,
       explain: (top, mean, share) => {
