@@ -1,18 +1,22 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { request } from 'undici'
 import { EXIT, UserError } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import { parseDurationMs } from '../core/units.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
-import { DRILL_SCHEMA, type DrillJson, type DrillMoment, type DrillWrites } from '../record/layout/drill-json.ts'
-import { acknowledgedWrites, writeAcknowledgedWrites, writeDrill } from '../record/layout/side-files.ts'
+import { DRILL_SCHEMA, type DrillJson } from '../record/layout/drill-json.ts'
+import { writeDrill } from '../record/layout/side-files.ts'
 import type { BundledBackend } from './bundled-backend.ts'
 import { resolveScenario } from './scenarios.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { shapeLoad } from '../scenario/shape.ts'
 import { runScenario, type RunHooks, type RunOutcome, type RunRequest } from './run.ts'
+import { DrillController } from './drill/controller.ts'
+import { PROBE_INTERVAL_MS, RecoveryProbe, sleep } from './drill/probe.ts'
+import { bundledTarget, externalTarget, restoreSource, type DrillTarget } from './drill/target.ts'
+import { verifyWrites } from './drill/verify.ts'
+
+export { PROBE_TIMEOUT_MS } from './drill/probe.ts'
 
 /** What `lmsload drill` does to the target, on top of an ordinary run. */
 export interface DrillPlan {
@@ -42,8 +46,6 @@ export interface DrillOutcome extends RunOutcome {
   drill: DrillJson
 }
 
-const PROBE_INTERVAL_MS = 100
-export const PROBE_TIMEOUT_MS = 1000
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGSTOP'])
 
 function killAtMs(text: string, plannedMs: number): number {
@@ -79,99 +81,6 @@ export function validateDrill(plan: DrillPlan, externalTarget: boolean): void {
 }
 
 /** Runs a shell command; resolves with its exit code and output (never rejects). */
-function shell(command: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', (e) => resolve({ code: null, stdout, stderr: stderr + e.message }))
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-/** Starts a long-lived command (the target's own server) and lets it live on after lmsload. */
-function launch(command: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, stdio: 'ignore', detached: true })
-    child.on('error', (e) => resolve(`--restart-command failed to start: ${e.message}`))
-    // A command that ends at once with an error (a typo) is a problem; one that keeps running is the server.
-    const timer = setTimeout(() => {
-      child.unref()
-      resolve(undefined)
-    }, 500)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve(code === 0 ? undefined : `--restart-command exited with ${code}`)
-    })
-  })
-}
-
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms)
-  signal?.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-})
-
-/** The probe: one GET every 100 ms from the load's start to its end, answered = any status below 500. */
-class RecoveryProbe {
-  readonly timeline: Array<[number, 0 | 1]> = []
-  private running = true
-  private loop: Promise<void> | undefined
-  readonly url: URL
-  private startMs = 0
-  private waiters: Array<{ afterMs: number; resolve: (atMs: number) => void }> = []
-
-  constructor(url: URL) {
-    this.url = url
-  }
-
-  start(startMs: number): void {
-    this.startMs = startMs
-    this.loop = this.run()
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      const at = Date.now()
-      let ok: 0 | 1 = 0
-      try {
-        const res = await request(this.url, { headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS, reset: true })
-        await res.body.dump()
-        ok = res.statusCode < 500 ? 1 : 0
-      } catch {
-        ok = 0
-      }
-      this.timeline.push([Math.round(at - this.startMs) / 1000, ok])
-      if (ok) {
-        for (const w of this.waiters.filter((x) => at >= x.afterMs)) w.resolve(at)
-        this.waiters = this.waiters.filter((x) => at < x.afterMs)
-      }
-      await sleep(Math.max(0, PROBE_INTERVAL_MS - (Date.now() - at)))
-    }
-  }
-
-  /** Resolves at the first answered probe sent after `afterMs`, or undefined after the timeout. */
-  answeredAfter(afterMs: number, timeoutMs: number): Promise<number | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs)
-      this.waiters.push({ afterMs, resolve: (at) => { clearTimeout(timer); resolve(at) } })
-    })
-  }
-
-  async stop(): Promise<void> {
-    this.running = false
-    await this.loop
-  }
-}
-
-function parseVerifierOutput(stdout: string): { checked: number; lost: DrillWrites['lostSample']; unknownKinds?: string[] } {
-  const last = stdout.trim().split('\n').pop() ?? ''
-  const parsed = JSON.parse(last) as { checked?: unknown; lost?: unknown; unknownKinds?: unknown }
-  if (typeof parsed.checked !== 'number' || !Array.isArray(parsed.lost)) throw new Error('expected {"checked": <number>, "lost": [...]} as the last line')
-  return { checked: parsed.checked, lost: parsed.lost as DrillWrites['lostSample'], unknownKinds: Array.isArray(parsed.unknownKinds) ? parsed.unknownKinds as string[] : undefined }
-}
-
 /**
  * `lmsload drill`: a run during which the target is killed, optionally restored, restarted, and
  * watched until it answers again; then every write it acknowledged is checked. drill.json records
@@ -184,128 +93,26 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
   const notice = hooks.onNotice ?? (() => {})
   const downForMs = plan.downFor === undefined ? 1000 : parseDurationMs(plan.downFor, '--down-for')
   const recoveryTimeoutMs = plan.recoveryTimeout === undefined ? 120_000 : parseDurationMs(plan.recoveryTimeout, '--recovery-timeout')
-  const problems: string[] = []
   let bundled: BundledBackend | undefined
   let probe: RecoveryProbe | undefined
-  let startMs = 0
   let backupFile: string | undefined
-  const record: Partial<DrillJson> & { kill?: DrillMoment } = {}
+  let controller: DrillController | undefined
   let drillDone: Promise<void> = Promise.resolve()
-  const secondsOf = (atMs: number) => Math.round(atMs - startMs) / 1000
-  const moment = (action: string, atMs: number, detail?: string) => {
-    notice(`drill: ${action} at ${secondsOf(atMs).toFixed(1)} s${detail ? ` (${detail})` : ''}`)
-  }
+  const problems: string[] = []
 
-  // A run that ends before the kill time (interrupted, or shorter than planned) kills nothing.
-  const cancel = new AbortController()
-  const act = async (plannedMs: number) => {
-    const killMs = killAtMs(plan.killAt, plannedMs)
-    await sleep(Math.max(0, startMs + killMs - Date.now()), cancel.signal)
-    if (cancel.signal.aborted) return
-    const killedAt = Date.now()
-    let how: string
-    if (bundled) {
-      const signal = plan.signal ?? 'SIGKILL'
-      how = `${signal} to the bundled backend (pid ${bundled.pid})`
-      await bundled.kill(signal)
-    } else if (plan.killCommand !== undefined) {
-      how = `command: ${plan.killCommand}`
-      const r = await shell(plan.killCommand)
-      if (r.code !== 0) problems.push(`--kill-command exited with ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`)
-    } else {
-      const signal = plan.signal ?? 'SIGKILL'
-      how = `${signal} to pid ${plan.pid}`
-      try {
-        process.kill(plan.pid!, signal)
-      } catch (error) {
-        problems.push(`--pid ${plan.pid}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-      }
-    }
-    record.kill = { atSec: secondsOf(killedAt), how }
-    moment('kill', killedAt, how)
-    await sleep(downForMs)
-    if (bundled) {
-      if (plan.restoreFrom !== undefined) {
-        const from = plan.restoreFrom === 'pre-run' ? backupFile : path.resolve(plan.restoreFrom)
-        if (from) {
-          const t0 = Date.now()
-          try {
-            await bundled.command(['restore', '--from', from])
-            record.restore = { atSec: secondsOf(t0), how: `restore from ${displayPath(from)}`, durationSec: (Date.now() - t0) / 1000 }
-            moment('restore', t0, displayPath(from))
-          } catch (error) {
-            problems.push(`restore from ${displayPath(from)} failed: ${((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop()}`)
-          }
-        }
-      }
-      const t0 = Date.now()
-      try {
-        await bundled.restart()
-        record.restart = { atSec: secondsOf(t0), how: 'the bundled backend started again on the same port' }
-        moment('restart', t0)
-      } catch (error) {
-        problems.push(`the bundled backend did not start again: ${(error as Error).message}`)
-      }
-    } else if (plan.restartCommand !== undefined) {
-      const t0 = Date.now()
-      const problem = await launch(plan.restartCommand)
-      if (problem) problems.push(problem)
-      record.restart = { atSec: secondsOf(t0), how: `command: ${plan.restartCommand}` }
-      moment('restart', t0, plan.restartCommand)
-    }
-    const answered = await probe!.answeredAfter(killedAt, recoveryTimeoutMs)
-    if (answered !== undefined) {
-      record.recovered = { atSec: secondsOf(answered) }
-      record.rtoSec = Math.round(answered - killedAt) / 1000
-      moment('recovered', answered, `RTO ${record.rtoSec.toFixed(1)} s`)
-    } else {
-      record.rtoSec = null
-      problems.push(`the target did not answer ${probe ? 'the probe' : ''} within ${recoveryTimeoutMs / 1000} s of the kill`)
-    }
-  }
-
+  const targetOf = (): DrillTarget => bundled
+    ? bundledTarget(bundled, plan.signal ?? 'SIGKILL', () => restoreSource(plan.restoreFrom, () => backupFile))
+    : externalTarget(plan.killCommand !== undefined ? { command: plan.killCommand } : { pid: plan.pid!, signal: plan.signal ?? 'SIGKILL' }, plan.restartCommand)
   const sink: EngineSink = {
     start(info: EngineStart) {
-      startMs = info.startMs
-      probe!.start(startMs)
-      drillDone = act(info.durationMs).catch((error: Error) => { problems.push(`drill: ${error.message}`) })
+      probe!.start(info.startMs)
+      controller = new DrillController(targetOf(), { nowMs: () => Date.now(), sleep }, probe!, {
+        startMs: info.startMs, killAtMs: killAtMs(plan.killAt, info.durationMs), downForMs, recoveryTimeoutMs, notice,
+      })
+      drillDone = controller.run().catch((error: Error) => { problems.push(`drill: ${error.message}`) })
     },
     interval(_record: IntervalRecord) {},
     event(_event: EngineEvent) {},
-  }
-
-  const verify = async (dir: string): Promise<DrillWrites | undefined> => {
-    const writes = acknowledgedWrites(dir, [])
-    const file = writeAcknowledgedWrites(dir, writes)
-    if (writes.length === 0 && !plan.verifyCommand) return undefined
-    let verifier: string
-    let stdout: string
-    try {
-      if (bundled) {
-        verifier = 'reference-backend'
-        stdout = (await bundled.command(['verify-writes', '--writes', file])).stdout
-      } else if (plan.verifyCommand !== undefined) {
-        verifier = `command: ${plan.verifyCommand}`
-        const r = await shell(plan.verifyCommand, { LMSLOAD_WRITES: file })
-        if (r.code !== 0) throw new Error(`exited with ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`)
-        stdout = r.stdout
-      } else {
-        problems.push(`${writes.length} acknowledged writes were not checked: pass --verify-command to check them on your target`)
-        return undefined
-      }
-      const result = parseVerifierOutput(stdout)
-      if (result.unknownKinds?.length) problems.push(`the verifier could not check writes of kind ${result.unknownKinds.join(', ')}`)
-      const killSec = record.kill?.atSec ?? 0
-      const earliestLost = result.lost.reduce((m, w) => Math.min(m, w.t), Number.POSITIVE_INFINITY)
-      return {
-        verifier, acknowledged: writes.length, checked: result.checked, lost: result.lost.length,
-        lostSample: result.lost.slice(0, 20),
-        rpoSec: result.lost.length ? Math.max(0, Number((killSec - earliestLost).toFixed(3))) : 0,
-      }
-    } catch (error) {
-      problems.push(`verifying acknowledged writes failed: ${((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop()}`)
-      return undefined
-    }
   }
 
   let drill: DrillJson | undefined
@@ -325,21 +132,24 @@ export async function runDrill(req: RunRequest, plan: DrillPlan, hooks: RunHooks
       await hooks.onTarget?.(target)
     },
     async beforeAnalyze(dir) {
-      if (!record.kill) cancel.abort()
+      // A run that ends before the kill time (interrupted, or shorter than planned) kills nothing.
+      controller?.cancel()
       await drillDone
       await probe?.stop()
-      if (!record.kill) problems.push('the run ended before the kill time: nothing was killed')
+      const timeline = controller?.timeline ?? {}
+      problems.unshift(...(controller?.problems ?? []))
+      if (!timeline.kill) problems.push('the run ended before the kill time: nothing was killed')
       drill = {
         schema: DRILL_SCHEMA,
-        kill: record.kill ?? { atSec: 0, how: 'not killed' },
-        ...(record.restore ? { restore: record.restore } : {}),
-        ...(record.restart ? { restart: record.restart } : {}),
-        ...(record.recovered ? { recovered: record.recovered } : {}),
-        rtoSec: record.rtoSec ?? null,
+        kill: timeline.kill ?? { atSec: 0, how: 'not killed' },
+        ...(timeline.restore ? { restore: timeline.restore } : {}),
+        ...(timeline.restart ? { restart: timeline.restart } : {}),
+        ...(timeline.recovered ? { recovered: timeline.recovered } : {}),
+        rtoSec: timeline.rtoSec ?? null,
         probe: { url: probe?.url.href ?? '', intervalMs: PROBE_INTERVAL_MS, timeline: probe?.timeline ?? [] },
         problems,
       }
-      const writes = await verify(dir)
+      const writes = await verifyWrites(dir, { bundled, verifyCommand: plan.verifyCommand, killSec: timeline.kill?.atSec ?? 0 }, problems)
       if (writes) drill.writes = writes
       writeDrill(dir, drill)
       await hooks.beforeAnalyze?.(dir)

@@ -17,7 +17,6 @@ import type { Sampler } from '../record/samplers/index.ts'
 import { RunDirWriter } from '../record/writer.ts'
 import type { Scenario, SetupContext } from '../scenario/types.ts'
 
-export { SIZES, isSizeName, type SizeName } from './sizes.ts'
 import { startBundledBackend, type BundledBackend } from './bundled-backend.ts'
 import { lmsloadVersion } from '../core/install.ts'
 import { defaultRunDir } from './outputs.ts'

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `lmsload` command. The only place that reads process.env, prints, or exits.
 import { spawn } from 'node:child_process'
-import { BACKEND_CLI } from '../app/bundled-backend.ts'
+import { BACKEND_CLI } from '../app/index.ts'
 import { EXIT, formatUserError, isUserError, UserError } from '../core/index.ts'
 import { lmsloadVersion } from '../core/install.ts'
 import type { CliContext } from './command.ts'

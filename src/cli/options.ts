@@ -2,9 +2,8 @@
 // every malformed value is a one-line error naming the flag.
 import { readFileSync } from 'node:fs'
 import type { Argv } from 'yargs'
-import type { RunRequest } from '../app/run.ts'
+import { isSizeName, SIZES, type RunRequest, type SizeName } from '../app/index.ts'
 import { parseDurationMs, UserError } from '../core/index.ts'
-import { isSizeName, SIZES, type SizeName } from '../app/sizes.ts'
 
 export function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined

@@ -1,4 +1,4 @@
-import type { Progress } from '../app/progress.ts'
+import type { Progress } from '../app/index.ts'
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US')

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface AnalyzeArgs {
   run: string
@@ -20,8 +21,8 @@ const command: CommandModule<AnalyzeArgs> = {
   ],
   async execute(argv, ctx) {
     if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
-    const { analyzeDir } = await import('../../app/analyze.ts')
-    const { consoleSummary } = await import('../../app/report.ts')
+    const { analyzeDir } = await useCases.analyze()
+    const { consoleSummary } = await useCases.report()
     const outcome = analyzeDir(argv.run, { budgetFile: argv.budget, stepSummaryFile: ctx.stepSummaryFile })
     process.stdout.write(argv.format === 'json' ? `${JSON.stringify(outcome.analysis, null, 2)}\n` : `${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports!.html)}\n`)
     return outcome.exitCode

@@ -5,6 +5,7 @@ import type { CliContext, CommandModule } from '../command.ts'
 import { interruptible } from '../interrupt.ts'
 import { samplingOf, samplingOptions } from '../options.ts'
 import { ProgressPrinter } from '../progress.ts'
+import { useCases } from '../../app/index.ts'
 
 interface CapacityArgs {
   scenario: string
@@ -79,8 +80,8 @@ function options(y: Argv): Argv {
 }
 
 async function execute(argv: CapacityArgs, ctx: CliContext): Promise<number> {
-  const { capacityLadder, capacitySearch, fitCsv } = await import('../../app/capacity.ts')
-  const { ladderText, searchText, uslFitText } = await import('../../app/report.ts')
+  const { capacityLadder, capacitySearch, fitCsv } = await useCases.capacity()
+  const { ladderText, searchText, uslFitText } = await useCases.report()
   if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
   if (argv.scenario === 'fit') {
     if (!argv.input) throw new UserError('LMSLOAD_USAGE', "capacity fit: --input data.csv is required (a header row N,X and at least 4 rows)")

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface CheckArgs {
   scenarios: string[]
@@ -12,7 +13,7 @@ const command: CommandModule<CheckArgs> = {
     ['$0 check lmsload/scenarios/*.ts', 'type errors at file:line and invalid definitions; exit 1 when there is one'],
   ],
   async execute(argv) {
-    const { checkScenarios } = await import('../../app/check.ts')
+    const { checkScenarios } = await useCases.check()
     const problems = await checkScenarios(argv.scenarios)
     if (problems.length === 0) {
       process.stdout.write(`${argv.scenarios.length} scenario${argv.scenarios.length > 1 ? 's' : ''} checked: no type errors, definitions valid\n`)

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs'
-import type { Comparison } from '../../app/compare.ts'
+import { useCases, type Comparison } from '../../app/index.ts'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
 
@@ -35,7 +35,7 @@ async function execute(argv: CompareArgs, env: { stepSummaryFile?: string }): Pr
   // A bare number is ambiguous (10 → 10 % or 1000 %?): only a percentage is accepted.
   const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(argv['max-regression'])
   if (!m) throw new UserError('LMSLOAD_USAGE', `--max-regression: expected a percentage like '10%', got '${argv['max-regression']}'${/^\s*\d+(\.\d+)?\s*$/.test(argv['max-regression']) ? ` (write '${argv['max-regression'].trim()}%')` : ''}`)
-  const { compareDirs } = await import('../../app/compare.ts')
+  const { compareDirs } = await useCases.compare()
   const { comparison, exitCode, reports } = compareDirs(argv.baseline, argv.candidate, { maxRegression: Number(m[1]) / 100, allowDifferent: argv['allow-different'], stepSummaryFile: env.stepSummaryFile })
   process.stdout.write(argv.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : `${text(comparison)}\n\ncomparison report: ${displayPath(reports.html)}\n`)
   if (comparison.warnings.length > 0 && argv.format === 'json') process.stderr.write(comparison.warnings.map((w) => `WARNING: ${w}\n`).join(''))

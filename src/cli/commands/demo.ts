@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs'
-import { DEMO_SCALE, DEMO_SCENARIO } from '../../app/demo.ts'
+import { DEMO_SCALE, DEMO_SCENARIO, useCases } from '../../app/index.ts'
 import type { CommandModule } from '../command.ts'
 import { executeRun } from './run.ts'
 
@@ -21,7 +21,7 @@ const command: CommandModule<DemoArgs> = {
     ['$0 demo --duration 30s --scale 0.1', 'a shorter, smaller tour'],
   ],
   async execute(argv, ctx) {
-    const { readyScenarioFile } = await import('../../app/scenarios.ts')
+    const { readyScenarioFile } = await useCases.scenarios()
     const learners = Math.round(Number(argv.scale ?? DEMO_SCALE) * 2000)
     if (Number.isFinite(learners)) process.stderr.write(`lmsload demo: ${learners.toLocaleString('en-US')} learners start an exam on the bundled reference LMS${argv.duration ? '' : ' (about 90 s)'}…\n`)
     const code = await executeRun({

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs'
-import type { DrillPlan } from '../../app/drill.ts'
+import { useCases, type DrillPlan } from '../../app/index.ts'
 import { UserError } from '../../core/index.ts'
 import type { CliContext, CommandModule } from '../command.ts'
 import { runOptions, runRequestOf, type RunArgs } from '../options.ts'
@@ -48,7 +48,7 @@ async function execute(argv: DrillArgs, ctx: CliContext): Promise<number> {
     recoveryTimeout: argv['recovery-timeout'],
   }
   // Every mistake in the drill's own flags is reported before the scenario loads or a backend starts.
-  const { runDrill, validateDrill } = await import('../../app/drill.ts')
+  const { runDrill, validateDrill } = await useCases.drill()
   validateDrill(plan, runRequestOf(argv, ctx.stepSummaryFile).target !== undefined)
   return executeRun(argv, ctx, (request, hooks) => runDrill(request, plan, hooks))
 }

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
 import { positiveNumber, shapeOf, shapeOptions } from '../options.ts'
+import { useCases } from '../../app/index.ts'
 
 interface ExportArgs {
   tool: string
@@ -29,7 +30,7 @@ function options(y: Argv): Argv {
 async function execute(argv: ExportArgs): Promise<number> {
   if (argv.tool !== 'k6') throw new UserError('LMSLOAD_USAGE', `export: unknown tool '${argv.tool}' (expected: k6)`)
   const { shape, seed } = shapeOf(argv)
-  const { exportScenarioToK6 } = await import('../../app/export-k6.ts')
+  const { exportScenarioToK6 } = await useCases.exportK6()
   const result = await exportScenarioToK6({
     scenarioFile: argv.scenario,
     outDir: argv.out,

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface ImportArgs {
   tool: string
@@ -24,8 +25,8 @@ function options(y: Argv): Argv {
 async function execute(argv: ImportArgs): Promise<number> {
   const files = argv.files
   if (argv.tool !== 'k6' && argv.tool !== 'jmeter') throw new UserError('LMSLOAD_USAGE', `import: unknown tool '${argv.tool}' (expected k6 or jmeter)`)
-  const { importResults } = await import('../../app/import.ts')
-  const { consoleSummary } = await import('../../app/report.ts')
+  const { importResults } = await useCases.import()
+  const { consoleSummary } = await useCases.report()
   const outcome = await importResults({ tool: argv.tool, files, summary: argv.summary, out: argv.out, name: argv.name, budgetFile: argv.budget })
   const lines = [`imported ${outcome.requests} requests over ${outcome.seconds} s into ${displayPath(outcome.dir)}`, ...outcome.notes.map((n) => `  ${n}`)]
   if (outcome.comparison.length > 0) {

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { displayPath } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface InitArgs {
   dir: string
@@ -18,7 +19,7 @@ const command: CommandModule<InitArgs> = {
     ['$0 init --target https://lms-staging.example.edu', 'the same, with the CI workflow pointed at your LMS'],
   ],
   async execute(argv) {
-    const { initProject } = await import('../../app/init.ts')
+    const { initProject } = await useCases.init()
     const written = initProject({ dir: argv.dir, target: argv.target, force: argv.force })
     const example = written.find((f) => f.endsWith('example.ts'))!
     process.stdout.write(`${written.map((f) => `wrote ${displayPath(f)}`).join('\n')}\n\nnext: npx lmsload run ${displayPath(example)}${argv.target ? ` --target ${argv.target}` : ''}  (then read ${displayPath(written.find((f) => f.endsWith('README.md'))!)})\n`)

@@ -3,6 +3,7 @@ import { displayPath, EXIT, parseDurationMs, UserError } from '../../core/index.
 import type { CliContext, CommandModule } from '../command.ts'
 import { interruptible } from '../interrupt.ts'
 import { positiveNumber } from '../options.ts'
+import { useCases } from '../../app/index.ts'
 
 interface ProbeArgs {
   url: string
@@ -49,8 +50,8 @@ async function execute(argv: ProbeArgs, ctx: CliContext): Promise<number> {
   const durationMs = argv.duration === undefined ? undefined : parseDurationMs(argv.duration, '--duration')
   if (durationMs !== undefined && durationMs < 1000) throw new UserError('LMSLOAD_USAGE', `--duration: at least 1s, got '${argv.duration}'`)
   const timeoutMs = argv.timeout === undefined ? undefined : parseDurationMs(argv.timeout, '--timeout')
-  const { runProbe } = await import('../../app/probe.ts')
-  const { consoleSummary } = await import('../../app/report.ts')
+  const { runProbe } = await useCases.probe()
+  const { consoleSummary } = await useCases.report()
   const interrupt = interruptible(ctx)
   try {
     const outcome = await runProbe({

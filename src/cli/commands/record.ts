@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface RecordArgs {
   kind: string
@@ -26,7 +27,7 @@ function options(y: Argv): Argv {
 async function execute(argv: RecordArgs): Promise<number> {
   if (argv.kind !== 'har') throw new UserError('LMSLOAD_USAGE', `record: unknown kind '${argv.kind}' (expected: har)`)
   if (!argv.out) throw new UserError('LMSLOAD_USAGE', 'record har: --out is required (the scenario file to write, e.g. scenarios/my-flow.ts)')
-  const { recordHar } = await import('../../app/record-har.ts')
+  const { recordHar } = await useCases.recordHar()
   const r = recordHar({ har: argv.file, out: argv.out, origin: argv.origin, keepStatic: argv['keep-static'], name: argv.name, force: argv.force })
   process.stdout.write(
     `scenario: ${displayPath(r.out)} (${r.kept} requests over ${r.pages} pages from ${r.origin}; ${r.correlations} values correlated, ${r.constants} recorded constants)\n` +

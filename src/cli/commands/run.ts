@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs'
-import type { RunHooks, RunOutcome, RunRequest } from '../../app/run.ts'
+import { useCases, type RunHooks, type RunOutcome, type RunRequest } from '../../app/index.ts'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CliContext, CommandModule } from '../command.ts'
 import { runOptions, runRequestOf, type RunArgs } from '../options.ts'
@@ -12,14 +12,14 @@ type Runner = (request: RunRequest, hooks: RunHooks) => Promise<RunOutcome>
 export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner): Promise<number> {
   const request = runRequestOf(argv, ctx.stepSummaryFile)
   if (argv.check) {
-    const { checkScenarios } = await import('../../app/check.ts')
+    const { checkScenarios } = await useCases.check()
     const problems = await checkScenarios([request.scenarioFile])
     if (problems.length > 0) {
       throw new UserError('LMSLOAD_CHECK', `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more: lmsload check ${argv.scenario})` : ''}`)
     }
   }
-  const { runScenario } = await import('../../app/run.ts')
-  const { consoleSummary } = await import('../../app/report.ts')
+  const { runScenario } = await useCases.run()
+  const { consoleSummary } = await useCases.report()
   const printer = new ProgressPrinter(process.stderr)
   const interrupt = interruptible(ctx, (signal) => {
     printer.clear()

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs'
 import { UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
+import { useCases } from '../../app/index.ts'
 
 interface ScenariosArgs {
   format: string
@@ -14,7 +15,7 @@ const command: CommandModule<ScenariosArgs> = {
   ],
   async execute(argv) {
     if (argv.format !== 'text' && argv.format !== 'json') throw new UserError('LMSLOAD_USAGE', `--format: expected text or json, got '${argv.format}'`)
-    const { readyScenarios } = await import('../../app/scenarios.ts')
+    const { readyScenarios } = await useCases.scenarios()
     const list = await readyScenarios()
     if (argv.format === 'json') {
       process.stdout.write(`${JSON.stringify(list.map(({ name, description }) => ({ name, description })), null, 2)}\n`)

@@ -11,10 +11,10 @@ const run = (errors: (t: number) => Record<string, number>) => signalsFor({
 
 describe('connection-failures', () => {
   it.each([
-    ['none', () => ({}), undefined, ''],
-    ['one refused connection in the run', (t: number) => (t === 5 ? { refused: 1 } : {}), 'warning', '1 requests got no response (1 refused)'],
-    ['5 s of resets and timeouts (an outage)', (t: number) => (t >= 10 && t < 15 ? { reset: 60, timeout: 40 } : {}), 'critical', '500 requests got no response (300 reset, 200 timeout)'],
-    ['HTTP 503s only', () => ({ http: 10 }), undefined, ''],
+    ['none', (): Record<string, number> => ({}), undefined, ''],
+    ['one refused connection in the run', (t: number): Record<string, number> => (t === 5 ? { refused: 1 } : {}), 'warning', '1 requests got no response (1 refused)'],
+    ['5 s of resets and timeouts (an outage)', (t: number): Record<string, number> => (t >= 10 && t < 15 ? { reset: 60, timeout: 40 } : {}), 'critical', '500 requests got no response (300 reset, 200 timeout)'],
+    ['HTTP 503s only', (): Record<string, number> => ({ http: 10 }), undefined, ''],
   ] as const)('%s', (_, errors, severity, title) => {
     const f = connectionFailures.detect(run(errors))
     expect(f?.severity).toBe(severity)

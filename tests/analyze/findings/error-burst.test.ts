@@ -9,8 +9,8 @@ const run = (from: number, perSecond: number, kind: 'http' | 'timeout' = 'http')
   seconds: 40,
   endpoints: [{
     name: 'POST /api/quizzes/:id/attempts', count: () => 100, latencies: (_, n) => Array(n).fill(30),
-    errors: (t) => (t >= from ? { [kind]: perSecond } : {}),
-    statuses: (t, ok) => (t >= from && kind === 'http' ? { 200: ok, 503: perSecond } : { 200: ok }),
+    errors: (t): Record<string, number> => (t >= from ? { [kind]: perSecond } : {}),
+    statuses: (t, ok): Record<string, number> => (t >= from && kind === 'http' ? { 200: ok, 503: perSecond } : { 200: ok }),
   }],
 })
 

@@ -27,7 +27,7 @@ describe('noisy-machine', () => {
     else {
       expect(f?.explanation).toContain(where)
       expect(f?.evidence.chart).toBe('res-cpu')
-      expect(f?.category ?? 'trust').toBe('trust')
+      expect(noisyMachine.kind).toBe('trust')
     }
   })
 })
