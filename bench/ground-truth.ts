@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { resolveLmsloadImports } from '../src/engine/load-scenario.ts'
-import type { GroundTruthEngine, StartBackend } from '../tests/helpers/ground-truth.ts'
+import type { Capacity, GroundTruthEngine, StartBackend } from '../tests/helpers/ground-truth.ts'
 
 // profile-check.ts imports 'lmsload': resolve it to this checkout's sources, as `lmsload run` does
 // (a plain import would look for a build in dist/).
 resolveLmsloadImports()
-const { CASES, healthyCapacity, isRight, runProfile } = await import('../tests/helpers/ground-truth.ts')
+const { CASES, obtainableCores, healthyCapacity, isRight, profileScale, runProfile } = await import('../tests/helpers/ground-truth.ts')
 const { EXPECTED_FINDINGS } = await import('../scenarios/profile-check.ts')
 
 const { values } = parseArgs({ options: { shares: { type: 'string', default: '0.3,0.6,0.9' }, only: { type: 'string' }, engines: { type: 'string', default: 'sqlite,postgres' }, verbose: { type: 'boolean', default: false }, capacity: { type: 'string' }, repeat: { type: 'string', default: '1' } } })
@@ -67,33 +67,34 @@ const start: StartBackend = async (engine, args) => {
 }
 
 try {
-  const capacity = new Map<GroundTruthEngine, number>()
+  const capacity = new Map<GroundTruthEngine, Capacity>()
   const given = new Map((values.capacity ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [GroundTruthEngine, string]))
   for (const engine of engines) {
     if (given.has(engine)) {
-      capacity.set(engine, Number(given.get(engine)))
-      console.log(`healthy on ${engine}: capacity taken as scale ${given.get(engine)} (--capacity)`)
+      capacity.set(engine, { scale: Number(given.get(engine)), trials: [], cores: await obtainableCores() })
+      console.log(`healthy on ${engine}: capacity taken as scale ${given.get(engine)} (--capacity) with ${capacity.get(engine)!.cores.toFixed(2)} cores to be had now`)
       continue
     }
     const c = await healthyCapacity(start, engine)
-    capacity.set(engine, c.scale)
-    console.log(`healthy on ${engine}: capacity at scale ${c.scale.toFixed(2)} of profile-check (${c.trials.join('; ')})`)
+    capacity.set(engine, c)
+    console.log(`healthy on ${engine}: capacity at scale ${c.scale.toFixed(2)} of profile-check with ${c.cores.toFixed(2)} cores to be had (${c.trials.join('; ')})`)
   }
   for (const share of values.shares.split(',').map(Number)) {
     const rows: Array<[string, string, string, boolean]> = []
     const seconds = performance.now()
     for (const { profile, engine } of CASES.flatMap((c) => Array.from({ length: Number(values.repeat) }, () => c))) {
       if (!engines.includes(engine) || (values.only && !values.only.split(',').includes(profile))) continue
-      const o = await runProfile(start, profile, engine, share * capacity.get(engine)!)
+      const { scale, note } = await profileScale(capacity.get(engine)!, share)
+      const o = await runProfile(start, profile, engine, scale)
       const expected = EXPECTED_FINDINGS[profile]
       const critical = o.findings.some((f) => f.severity === 'critical' && f.category === 'bottleneck')
       rows.push([`${profile} (${engine})`, expected?.id ?? '(nothing critical)', o.topCause ? `${o.topCause.id}${expected === null && !critical ? ' (not critical)' : ''}` : '(none)', isRight(profile, o)])
       if (values.verbose) {
         const shares = Object.entries(o.shares).map(([c, v]) => `${c} ${(100 * v).toFixed(0)}%`).join(' ')
-        console.log(`  ${o.summary}; mean ${o.meanMs.toFixed(1)} ms (${shares}); lock wait ${o.lockWaitSec.toFixed(2)} s`)
+        console.log(`  ${o.summary} (${note}); mean ${o.meanMs.toFixed(1)} ms (${shares}); lock wait ${o.lockWaitSec.toFixed(2)} s`)
       }
     }
-    console.log(`\nat ${Math.round(100 * share)} % of capacity (${[...capacity].map(([e, s]) => `${e} scale ${(share * s).toFixed(2)}`).join(', ')}; ${((performance.now() - seconds) / 1000).toFixed(0)} s)\n`)
+    console.log(`\nat ${Math.round(100 * share)} % of capacity (${[...capacity].map(([e, c]) => `${e} scale ${(share * c.scale).toFixed(2)}`).join(', ')}, lowered by a neighbour's cores; ${((performance.now() - seconds) / 1000).toFixed(0)} s)\n`)
     console.log(`${'profile'.padEnd(30)}${'expected'.padEnd(22)}first cause named`)
     for (const [p, e, g, ok] of rows) console.log(`${p.padEnd(30)}${e.padEnd(22)}${g}${ok ? '' : '   ✗'}`)
     console.log(`${rows.filter((r) => r[3]).length} of ${rows.length} right`)

@@ -3,6 +3,7 @@ import { systemClock } from '../core/clock.ts'
 import { UserError } from '../core/errors.ts'
 import { siblingModule } from '../core/install.ts'
 import { decodeHistogram, latencyHistogram, mergeEncoded, type Histogram } from '../metrics/histogram.ts'
+import { addOutcomeCounts, addTallies } from '../metrics/outcome.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
@@ -37,9 +38,6 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
     journeyErrors: [],
     generator: { workers: [] },
   }
-  const add = (into: Record<string, number>, from: Record<string, number>) => {
-    for (const k in from) into[k] = (into[k] ?? 0) + from[k]!
-  }
   for (const p of parts) {
     record.arrivals.started += p.arrivals.started
     record.arrivals.dropped += p.arrivals.dropped
@@ -61,13 +59,8 @@ function merge(parts: WorkerInterval[], planned: number, startMs: number): Inter
         into = { count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram(), timing: new Map(), timingDesc: {} }
         endpoints.set(name, into)
       }
-      into.count += e.count
-      into.ok += e.ok
-      into.bytesIn += e.bytesIn
-      into.bytesOut += e.bytesOut
-      add(into.errors, e.errors)
-      add(into.statuses, e.statuses)
-      add(into.timingDesc, e.timingDesc)
+      addOutcomeCounts(into, e)
+      addTallies(into.timingDesc, e.timingDesc)
       into.latency.add(decodeHistogram(e.latency))
       for (const [component, encoded] of Object.entries(e.timing)) into.timing.set(component, mergeEncoded(into.timing.get(component), encoded))
     }

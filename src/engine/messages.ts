@@ -1,11 +1,11 @@
 import type { GeneratorSelf, JourneyCounts, JourneyError } from '../metrics/interval.ts'
-import type { OutcomeCounters } from '../metrics/outcome.ts'
+import type { OutcomeCounts } from '../metrics/outcome.ts'
 
 // What a load worker reports to the coordinator every second. Histograms travel encoded
 // (HdrHistogram compressed base64) and are merged exactly by adding counts.
 
 /** An endpoint's second as a worker sends it: the counters, with its histograms encoded. */
-export interface EndpointSnapshot extends Omit<OutcomeCounters, 'latency'> {
+export interface EndpointSnapshot extends OutcomeCounts {
   latency: string
   /** Server-Timing components with a duration: histograms in µs. */
   timing: Record<string, string>

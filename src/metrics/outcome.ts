@@ -16,6 +16,24 @@ export interface OutcomeCounters {
   latency: Histogram
 }
 
+/** An endpoint's outcome counts without the latency histogram (threads send it encoded; the recording keeps it apart). */
+export type OutcomeCounts = Omit<OutcomeCounters, 'latency'>
+
+/** Adds per-key tallies (error kinds, statuses, Server-Timing descriptions) into a sum. */
+export function addTallies(into: Record<string, number>, from: Record<string, number>): void {
+  for (const k in from) into[k] = (into[k] ?? 0) + from[k]!
+}
+
+/** Adds one set of outcome counts into another: workers' seconds into the run's second, seconds into a run. */
+export function addOutcomeCounts(into: OutcomeCounts, from: OutcomeCounts): void {
+  into.count += from.count
+  into.ok += from.ok
+  into.bytesIn += from.bytesIn
+  into.bytesOut += from.bytesOut
+  addTallies(into.errors, from.errors)
+  addTallies(into.statuses, from.statuses)
+}
+
 /**
  * Counts one request. `status` 0 means no HTTP answer came (then `error` says why). A timeout is a
  * latency of at least the timeout: recorded, so percentiles show the stall; other transport errors

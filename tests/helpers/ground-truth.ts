@@ -7,7 +7,8 @@
 // lmsload's own capacity search), not a fixed scale. A slow or busy machine gets a smaller scale, a
 // fast one a larger; each profile then runs at the same distance from the healthy backend's limit.
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
+import { Worker } from 'node:worker_threads'
 import path from 'node:path'
 import pg from 'pg'
 import { capacitySearch } from '../../src/app/capacity.ts'
@@ -77,6 +78,54 @@ export interface Capacity {
   scale: number
   /** One line per trial, for a failure message or the bench's output. */
   trials: string[]
+  /** The cores a load got just before the search (obtainableCores()). */
+  cores: number
+}
+
+// One thread of the probe below: spins for the given milliseconds, then reports the CPU time it got.
+const SPINNER = `const { parentPort, workerData } = require('node:worker_threads')
+const start = process.threadCpuUsage()
+const end = Date.now() + workerData
+let n = 0
+while (Date.now() < end) n++
+const used = process.threadCpuUsage(start)
+parentPort.postMessage((used.user + used.system) / 1000)`
+
+/**
+ * The cores a load that wants every core gets on this machine now: one spinning thread per core
+ * for two seconds, their CPU time over the wall time. On a quiet machine that is about every core;
+ * beside a neighbour it is what the scheduler leaves us (a neighbour spinning one of two cores
+ * leaves 1.3, spinning both leaves 1.0) — unlike the idle share of /proc/stat, which falls to
+ * zero beside a neighbour that would take every idle cycle but yields half the machine under
+ * contention, and which counts a container's whole host. Measured before the capacity search and
+ * before each profile, it scales the profile's load to the machine the profile meets.
+ */
+export async function obtainableCores(): Promise<number> {
+  const ms = 2000
+  const threads = availableParallelism()
+  const began = performance.now()
+  const used = await Promise.all(Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+    const w = new Worker(SPINNER, { eval: true, workerData: ms })
+    w.once('message', (cpuMs: number) => resolve(cpuMs))
+    w.once('error', reject)
+  })))
+  return used.reduce((a, b) => a + b, 0) / (performance.now() - began)
+}
+
+/**
+ * The scale to run a profile at: `share` of the measured capacity, lowered in proportion to the
+ * cores a neighbour has taken since the search. A neighbour that starts after the search (another
+ * job on a shared CI host) takes cores the search had, and a share of the old capacity is then a
+ * share of a smaller one: stop 30's CI ran cache-stampede at 0.3 of the searched capacity beside
+ * a neighbour through 99 % of its requests, and SQLite's writer queued as it does at 90 %. Never
+ * raised: a machine that got quieter only runs the profile further from the limit, which every
+ * profile's cause survives (docs/benchmarks.md section 11 has the scales tried).
+ */
+export async function profileScale(capacity: Capacity, share = LOAD_SHARE): Promise<{ scale: number; note: string }> {
+  const cores = await obtainableCores()
+  const ratio = Math.min(1, cores / capacity.cores)
+  const scale = share * capacity.scale * ratio
+  return { scale, note: `a load got ${cores.toFixed(2)} cores, ${capacity.cores.toFixed(2)} at the search: ${(100 * share).toFixed(0)} % of capacity ${capacity.scale.toFixed(2)} × ${ratio.toFixed(2)} = scale ${scale.toFixed(2)}` }
 }
 
 /**
@@ -85,6 +134,7 @@ export interface Capacity {
  * the arrivals, and an overloaded trial would only drain its queue for longer.
  */
 export async function healthyCapacity(start: StartBackend, engine: GroundTruthEngine): Promise<Capacity> {
+  const cores = await obtainableCores()
   const backend = await start(engine, [])
   try {
     const outcome = await capacitySearch({
@@ -94,7 +144,7 @@ export async function healthyCapacity(start: StartBackend, engine: GroundTruthEn
     }, { signal: new AbortController().signal })
     const trials = outcome.result.trials.map((t) => `scale ${t.scale.toFixed(2)}: p95 ${t.evidence.p95Ms?.toFixed(0) ?? '-'} ms, errors ${(100 * t.evidence.errorRate).toFixed(1)} % ${t.passed ? 'kept' : 'broke'} the SLO`)
     if (outcome.result.bestScale === null) throw new Error(`the healthy backend on ${engine} breaks ${CAPACITY_SLO} at every scale tried: ${trials.join('; ')}`)
-    return { scale: outcome.result.bestScale, trials }
+    return { scale: outcome.result.bestScale, trials, cores }
   } finally {
     await backend.stop()
   }

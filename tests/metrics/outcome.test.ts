@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { latencyHistogram } from '../../src/metrics/histogram.ts'
 import { addJourneyCounts, journeyCounts } from '../../src/metrics/interval.ts'
-import { classifyTransportError, recordOutcome, type OutcomeCounters } from '../../src/metrics/outcome.ts'
+import { addOutcomeCounts, classifyTransportError, recordOutcome, type OutcomeCounters } from '../../src/metrics/outcome.ts'
 
 const counters = (): OutcomeCounters => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram() })
 
@@ -21,6 +21,22 @@ describe('recordOutcome', () => {
     expect(rest).toEqual(expected)
     expect(latency.totalCount).toBe(latencies)
     if (latencies) expect(latency.getValueAtPercentile(50) / 1000).toBeCloseTo(42, 0)
+  })
+})
+
+describe('addOutcomeCounts', () => {
+  it('adds counts field by field and tallies key by key, leaving the sources alone', () => {
+    const a = counters()
+    const b = counters()
+    recordOutcome(a, 200, true, undefined, 5, 100, 10)
+    recordOutcome(a, 0, false, 'reset', 5, 0, 10)
+    recordOutcome(b, 200, true, undefined, 5, 300, 20)
+    recordOutcome(b, 404, false, undefined, 5, 50, 20)
+    const sum = { count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0 }
+    addOutcomeCounts(sum, a)
+    addOutcomeCounts(sum, b)
+    expect(sum).toEqual({ count: 4, ok: 2, errors: { reset: 1, http: 1 }, statuses: { 200: 2, 404: 1 }, bytesIn: 450, bytesOut: 60 })
+    expect(a.statuses).toEqual({ 200: 1 })
   })
 })
 

@@ -3,6 +3,7 @@ import { cacheCounts, rebuildMs } from './cache.ts'
 import { TRANSPORT_KINDS } from '../outages.ts'
 import { cpuSaturatedSeconds } from './cpu-saturation.ts'
 import { LAG_MS } from './event-loop-blocking.ts'
+import { disturbance } from './noisy-machine.ts'
 import { clamp01, componentMs, type Signals } from './signals.ts'
 
 
@@ -38,6 +39,43 @@ const blockedSeconds = perRun((s: Signals): boolean[] => {
     out.push(last)
   }
   return out
+})
+
+/**
+ * The part of the target's event-loop lag that was a wait for a CPU a neighbour held. In each
+ * second the machine disturbed (noisy-machine's seconds), the lag counts as starved by the share of
+ * the time the loop's thread wanted a CPU that it spent waiting for one: run-queue wait over wait
+ * plus run, the target processes' main threads from /proc/<pid>/schedstat. A loop blocked by its
+ * own synchronous work is running, not waiting, and keeps its lag; a loop that only lags because
+ * its thread stood in the run queue behind the neighbour gives it up. Weighted by the worst lag of
+ * each lagged second; 0 without schedstat samples.
+ */
+const starvedLag = perRun((s: Signals): number => {
+  // The finding fires on a p99 over LAG_MS or a single long stall: each second weighs its worst.
+  const p99 = s.metrics?.series('event_loop_lag_p99_ms') ?? []
+  const max = s.metrics?.series('event_loop_lag_max_ms') ?? []
+  const lag = s.series.t.map((_, i) => Math.max(p99[i] ?? 0, max[i] ?? 0))
+  const d = disturbance(s)
+  if (!d) return 0
+  const targets = Object.entries(s.series.resources).filter(([source]) => source === 'target:process' || source.startsWith('process:')).map(([, m]) => m)
+  let all = 0
+  let starved = 0
+  for (let i = 0; i < s.series.t.length; i++) {
+    const l = lag[i]!
+    if (l < LAG_MS) continue
+    all += l
+    if (!d.disturbed[i]) continue
+    // The most starved of the target's main threads (the loop's is one of them).
+    let share = 0
+    for (const m of targets) {
+      const wait = m.main_thread_wait_ratio?.[i]
+      const run = m.main_thread_cpu_ratio?.[i]
+      if (wait === null || wait === undefined || run === null || run === undefined || wait + run <= 0) continue
+      share = Math.max(share, wait / (wait + run))
+    }
+    starved += l * share
+  }
+  return all > 0 ? starved / all : 0
 })
 
 /** The share of a per-second quantity that fell in the marked seconds. */
@@ -103,6 +141,8 @@ const EXPLAINS: Explanation[] = [
   ...BLOCKED_SYMPTOMS.map(([symptom, weight]): Explanation => ({
     cause: 'event-loop-blocking', symptom, share: (s) => shareIn(blockedSeconds(s), weight(s)),
   })),
+  // A neighbour that holds the CPU holds the target's event loop too (starvedLag says how much).
+  { cause: 'noisy-machine', symptom: 'event-loop-blocking', share: (s) => starvedLag(s) },
   // Writers wait for the lock as long as the holders ahead of them hold it. A holder's hold is its
   // transaction: its statements and the work between them (db + app of routes that take the lock);
   // the part of that spent in the slow statements is the slow query's.

@@ -5,23 +5,15 @@ import type { RecordedRun } from '../../record/reader.ts'
 import type { EndpointSummary, Series } from '../analysis.ts'
 import type { Collected } from '../stats/collect.ts'
 import { summarise } from '../stats/latency.ts'
+import { addOutcomeCounts, addTallies } from '../../metrics/outcome.ts'
 
 type EndpointCounts = IntervalLine['endpoints'][string]
-
-function add(into: Record<string, number>, from: Record<string, number>): void {
-  for (const k in from) into[k] = (into[k] ?? 0) + from[k]!
-}
 
 const zero = (): EndpointCounts => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, timingDesc: {} })
 
 function addCounts(c: EndpointCounts, e: EndpointCounts): void {
-  c.count += e.count
-  c.ok += e.ok
-  c.bytesIn += e.bytesIn
-  c.bytesOut += e.bytesOut
-  add(c.errors, e.errors)
-  add(c.statuses, e.statuses)
-  add(c.timingDesc, e.timingDesc ?? {})
+  addOutcomeCounts(c, e)
+  addTallies(c.timingDesc ??= {}, e.timingDesc ?? {})
 }
 
 export interface EndpointStage {

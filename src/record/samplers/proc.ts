@@ -49,6 +49,22 @@ function tree(pid: number): number[] {
   return all
 }
 
+/**
+ * The main thread's time on a CPU and waiting for one (run queue), in ns since it started, from
+ * /proc/<pid>/schedstat (the thread-group leader's line; Linux with schedstats/sched_info, as
+ * Debian's and most distributions' kernels are built), or undefined where the file is missing.
+ * For Node the main thread is the event loop's: a loop that lags while its thread waited for a CPU
+ * was starved, not blocked.
+ */
+function readSchedstat(pid: number): { runNs: number; waitNs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number)
+    return run === undefined || wait === undefined || !Number.isFinite(run + wait) ? undefined : { runNs: run, waitNs: wait }
+  } catch {
+    return undefined
+  }
+}
+
 function readIo(pid: number): { read: number; write: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/io`, 'utf8')
@@ -72,7 +88,7 @@ export class ProcessSampler implements Sampler {
   readonly source: string
   private readonly pid: () => number
   private readonly withChildren: boolean
-  private previous: { at: number; cpuTicks: number; read: number; write: number; root: number } | undefined
+  private previous: { at: number; cpuTicks: number; read: number; write: number; root: number; main: { runNs: number; waitNs: number } | undefined } | undefined
 
   /** `withChildren: false` for the generator itself, whose child may be the bundled backend. */
   /** `pid` may be a function: a target restarted during a drill is followed to its new process. */
@@ -108,6 +124,7 @@ export class ProcessSampler implements Sampler {
       }
     }
     if (processes === 0) throw new Error(`process ${root} is gone`)
+    const main = readSchedstat(root)
     const metrics: Record<string, number> = { rss_bytes: rssBytes, threads, open_fds: fds, processes }
     // A new process (restarted target) starts its CPU count from zero: no ratio across the change.
     const prev = this.previous?.root === root ? this.previous : undefined
@@ -116,8 +133,12 @@ export class ProcessSampler implements Sampler {
       metrics.cpu_ratio = (cpuTicks - prev.cpuTicks) / ticksPerSecond() / seconds
       metrics.read_bytes_per_s = Math.max(0, read - prev.read) / seconds
       metrics.write_bytes_per_s = Math.max(0, write - prev.write) / seconds
+      if (main && prev.main) {
+        metrics.main_thread_cpu_ratio = (main.runNs - prev.main.runNs) / 1e9 / seconds
+        metrics.main_thread_wait_ratio = (main.waitNs - prev.main.waitNs) / 1e9 / seconds
+      }
     }
-    this.previous = { at, cpuTicks, read, write, root }
+    this.previous = { at, cpuTicks, read, write, root, main }
     return { source: this.source, kind: 'process', metrics }
   }
 }
