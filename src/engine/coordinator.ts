@@ -7,6 +7,7 @@ import { addOutcomeCounts, addTallies } from '../metrics/outcome.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
+import { serveStrippedSources, STRIPPED_WORKER_BOOTSTRAP } from './typescript-threads.ts'
 import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
 import { shapeLoad } from '../scenario/shape.ts'
 import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
@@ -156,9 +157,13 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
     let ready = 0
     for (let w = 0; w < config.workers; w++) {
       const init: WorkerInit = { config, worker: w }
-      const worker = new Worker(siblingModule('./worker.ts', import.meta.url), { workerData: init })
+      // The worker strips no TypeScript itself: this thread does it for the worker (typescript-threads.ts says why).
+      const strip = serveStrippedSources()
+      const worker = new Worker(STRIPPED_WORKER_BOOTSTRAP, {
+        eval: true, workerData: { ...init, entry: siblingModule('./worker.ts', import.meta.url).href, strip: strip.channel }, transferList: strip.transfer,
+      })
       workers.push(worker)
-      exits.push(new Promise((resolve) => worker.once('exit', resolve)))
+      exits.push(new Promise((resolve) => worker.once('exit', () => resolve(strip.close()))))
       worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
           case 'ready':

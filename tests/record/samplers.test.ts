@@ -14,11 +14,12 @@ afterEach(async () => {
   }
 })
 
-/** A process that spins (or sleeps) on CPU 0 only. */
+/** A process that spins (or sleeps) on CPU 0 only, once Node has started (start-up is CPU time too). */
 async function onCpu0(spin: boolean): Promise<number> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '-e', spin ? 'for (;;) {}' : 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+  const body = `process.stdout.write('ready\\n'); ${spin ? 'for (;;) {}' : 'setInterval(() => {}, 1000)'}`
+  const child = spawn('taskset', ['-c', '0', process.execPath, '-e', body], { stdio: ['ignore', 'pipe', 'ignore'] })
   children.push(child)
-  await once(child, 'spawn')
+  await once(child.stdout!, 'data')
   return child.pid!
 }
 
@@ -50,7 +51,9 @@ describe('ProcessSampler: the main thread from schedstat', () => {
   })
 
   it('a sleeping thread neither runs nor waits', async () => {
-    const idle = await mainThread(await onCpu0(false))
+    const pid = await onCpu0(false)
+    await sleep(300)
+    const idle = await mainThread(pid)
     expect(idle.run + idle.wait).toBeLessThan(0.05)
   })
 })

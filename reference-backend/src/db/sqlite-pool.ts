@@ -1,8 +1,37 @@
-import path from 'node:path'
+import { readFileSync } from 'node:fs'
+import { stripTypeScriptTypes } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { DbError, type Pool, type PooledConnection, type PoolStats, type RunResult } from './pool.ts'
 import { OP_ALL, OP_EXEC, OP_RUN, type SqliteWorkerInit } from './sqlite-worker.ts'
 import { toSqlite } from './sql.ts'
+
+const WORKER = new URL(`./sqlite-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url)
+let workerSource: URL | undefined
+
+/**
+ * The connection thread's module as a Worker can load it without stripping TypeScript itself.
+ * From sources (a checkout), Node would strip sqlite-worker.ts in every connection thread with
+ * Amaro's WebAssembly, which V8 shares between isolates and which crashed Node 24.21 with several
+ * isolates at it (stop 31's CI; src/engine/typescript-threads.ts does the same for load workers).
+ * So this thread strips it once and the threads run it from a data: URL (it imports only node:
+ * modules). The compiled package runs the .js file as it is.
+ */
+function connectionModule(): URL {
+  if (!WORKER.pathname.endsWith('.ts')) return WORKER
+  if (!workerSource) {
+    const emit = process.emitWarning
+    // Its first call warns that stripTypeScriptTypes is experimental: not news for the backend's log.
+    process.emitWarning = (() => {}) as typeof process.emitWarning
+    try {
+      const js = stripTypeScriptTypes(readFileSync(fileURLToPath(WORKER), 'utf8'), { mode: 'strip', sourceUrl: WORKER.href })
+      workerSource = new URL(`data:text/javascript,${encodeURIComponent(js)}`)
+    } finally {
+      process.emitWarning = emit
+    }
+  }
+  return workerSource
+}
 
 interface Pending {
   resolve(value: unknown): void
@@ -20,7 +49,7 @@ class SqliteConnection implements PooledConnection {
 
   constructor(pool: SqlitePool, init: SqliteWorkerInit) {
     this.pool = pool
-    this.worker = new Worker(new URL(`./sqlite-worker${path.extname(import.meta.url)}`, import.meta.url), { workerData: init })
+    this.worker = new Worker(connectionModule(), { workerData: init })
     this.worker.on('message', (msg: [number, number, unknown, number?]) => {
       const waiter = this.pending.get(msg[0])
       if (!waiter) return
