@@ -7,14 +7,28 @@ import { Ajv } from 'ajv'
 import standalone from 'ajv/dist/standalone/index.js'
 import { DRILL_JSON_SCHEMA } from '../src/record/layout/drill-json.ts'
 import { EVENT_LINE_SCHEMA, INTERVAL_LINE_SCHEMA, RESOURCE_LINE_SCHEMA } from '../src/record/layout/lines.ts'
-import { RUN_JSON_SCHEMA } from '../src/record/layout/run-json.ts'
+import { createGenerator } from 'ts-json-schema-generator'
 import { IMPORT_JSON_SCHEMA } from '../src/record/layout/import-json.ts'
+
+const ROOT = new URL('..', import.meta.url).pathname
+
+/**
+ * run.json's schema, generated from its TypeScript type (src/record/layout/run-json.ts): the type
+ * is the one definition, so the reader checks every field the writer must fill. Fields the type
+ * does not name are allowed: a later lmsload of the same schema version may add some.
+ */
+export function runJsonSchema(): Record<string, unknown> {
+  return createGenerator({
+    path: `${ROOT}src/record/layout/run-json.ts`, tsconfig: `${ROOT}tsconfig.json`, type: 'RunJson',
+    skipTypeCheck: true, additionalProperties: true,
+  }).createSchema('RunJson') as Record<string, unknown>
+}
 
 export const VALIDATORS_FILE = new URL('../src/record/layout/validators.generated.ts', import.meta.url)
 
 export function validatorsSource(): string {
   const schemas = {
-    validateRunJson: RUN_JSON_SCHEMA, validateIntervalLine: INTERVAL_LINE_SCHEMA, validateEventLine: EVENT_LINE_SCHEMA,
+    validateRunJson: runJsonSchema(), validateIntervalLine: INTERVAL_LINE_SCHEMA, validateEventLine: EVENT_LINE_SCHEMA,
     validateResourceLine: RESOURCE_LINE_SCHEMA, validateDrillJson: DRILL_JSON_SCHEMA, validateImportJson: IMPORT_JSON_SCHEMA,
   }
   const ajv = new Ajv({ code: { source: true, esm: true }, allErrors: false, allowUnionTypes: true })

@@ -94,6 +94,19 @@ describe('reading a run directory', () => {
       const { plan: _plan, ...rest } = JSON.parse(readFileSync(f, 'utf8'))
       writeFileSync(f, JSON.stringify(rest))
     }, /run\.json must have required property 'plan'/],
+    // The schema is generated from RunJson: a field the type requires deep inside is checked too.
+    ['a run.json whose environment lacks its Node version', (d: string) => {
+      const f = path.join(d, 'run.json')
+      const run = JSON.parse(readFileSync(f, 'utf8'))
+      delete run.environment.node
+      writeFileSync(f, JSON.stringify(run))
+    }, /run\.json\/environment must have required property 'node'/],
+    ['a run.json with a spacing this version does not know', (d: string) => {
+      const f = path.join(d, 'run.json')
+      const run = JSON.parse(readFileSync(f, 'utf8'))
+      run.options.spacing = 'bursty'
+      writeFileSync(f, JSON.stringify(run))
+    }, /run\.json\/options\/spacing must be equal to one of the allowed values/],
     ['a missing intervals.ndjson', (d: string) => rmSync(path.join(d, 'intervals.ndjson')), /missing intervals\.ndjson/],
   ])('refuses %s with a one-line error naming the directory', (name, damage, message) => {
     const dir = copy(name.replace(/\W+/g, '-'))

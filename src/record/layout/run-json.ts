@@ -1,5 +1,6 @@
 // run.json: what a run was (scenario, target, options, environment) and how it ended. Written when
 // the run starts and replaced atomically when it ends; a run killed mid-way keeps `running`.
+// The reader validates it against the schema generated from RunJson (scripts/validators.ts).
 
 export const RUN_SCHEMA = 'lmsload.run/1'
 
@@ -10,7 +11,6 @@ export type RunStatus = 'running' | 'completed' | 'aborted' | 'failed'
  * `stopped-by-budget` (a live budget or a ladder's SLO watch stopped it), `failed` (exit 1).
  */
 export type EndReason = 'completed' | 'interrupted' | 'stopped-by-budget' | 'failed'
-export const END_REASONS: readonly EndReason[] = ['completed', 'interrupted', 'stopped-by-budget', 'failed']
 
 /** The end a finished status implies when nothing more precise is known (runs before `end`, imports). */
 export function endReasonOfStatus(status: Exclude<RunStatus, 'running'>): EndReason {
@@ -90,35 +90,3 @@ export function runId(name: string, at = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${name}`
 }
-
-/** JSON Schema of run.json: the reader validates every run directory it opens against it. */
-export const RUN_JSON_SCHEMA = {
-  type: 'object',
-  required: ['schema', 'id', 'status', 'scenario', 'target', 'options', 'environment', 'plan', 'endpoints', 'steps', 'startedAt'],
-  properties: {
-    schema: { const: RUN_SCHEMA },
-    id: { type: 'string' },
-    status: { enum: ['running', 'completed', 'aborted', 'failed'] },
-    scenario: {
-      type: 'object', required: ['name', 'model', 'profile', 'journeys', 'budgets'],
-      properties: { name: { type: 'string' }, model: { enum: ['open', 'closed'] }, profile: { type: 'object' }, journeys: { type: 'array' }, budgets: { type: 'object' } },
-    },
-    target: { type: 'object', required: ['url', 'bundled'], properties: { url: { type: 'string' }, bundled: { type: 'boolean' } } },
-    options: { type: 'object', required: ['seed', 'workers'], properties: { seed: { type: 'number' }, workers: { type: 'integer', minimum: 1 } } },
-    environment: { type: 'object' },
-    plan: { type: 'object', required: ['learners', 'durationMs'], properties: { learners: { type: 'number' }, durationMs: { type: 'number' } } },
-    endpoints: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
-    steps: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
-    startedAt: { type: 'string' },
-    endedAt: { type: 'string' },
-    end: { type: 'object', required: ['reason'], properties: { reason: { enum: END_REASONS }, detail: { type: 'string' } } },
-    capacity: {
-      type: 'object', required: ['mode', 'slo', 'errorBudget', 'from', 'to', 'steps', 'holdMs', 'plan'],
-      properties: {
-        mode: { const: 'ladder' }, slo: { type: 'string' }, errorBudget: { type: 'number', minimum: 0, maximum: 1 }, from: { type: 'number' }, to: { type: 'number' },
-        steps: { type: 'integer', minimum: 1 }, holdMs: { type: 'number', minimum: 0 },
-        plan: { type: 'object', properties: { currentPeak: { type: 'number' }, growthPerYear: { type: 'number' }, instances: { type: 'number' } } },
-      },
-    },
-  },
-} as const
