@@ -1,7 +1,7 @@
 import { BUDGET_RULE_PATTERN } from '../../core/budget-rule.ts'
 
 // The JSON Schema of budget files (`--budget file.json`); published as docs/budgets.schema.json
-// for editors (tests/analyze/budgets.test.ts keeps the two identical).
+// for editors (tests/analyze/budgets/budgets.test.ts keeps the two identical).
 export const BUDGET_FILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://lmsload.dev/schemas/budgets.schema.json',

@@ -1,6 +1,6 @@
 // noisy-machine on synthetic host samples: two or more seconds in which the hypervisor stole 5 %
 // of CPU, or other processes used a quarter of a core on a busy or pressured host, are the finding.
-// (tests/analyze/noisy-machine.test.ts plants a real neighbour process beside a real run.)
+// (noisy-machine-neighbour.test.ts plants a real neighbour process beside a real run.)
 import { describe, expect, it } from 'vitest'
 import { noisyMachine } from '../../../src/analyze/findings/noisy-machine.ts'
 import { pageAt, signalsFor } from '../../helpers/signals.ts'

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runProbe } from '../../src/app/probe.ts'
-import { readRun } from '../../src/record/reader.ts'
-import { runCli } from '../helpers/cli.ts'
-import { startTarget, type TestTarget } from '../helpers/target.ts'
+import { runProbe } from '../../../src/app/probe.ts'
+import { readRun } from '../../../src/record/reader.ts'
+import { runCli } from '../../helpers/cli.ts'
+import { startTarget, type TestTarget } from '../../helpers/target.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lmsload-probe-'))
 let target: TestTarget

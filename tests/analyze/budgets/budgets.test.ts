@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { analyzeRun } from '../../src/analyze/analyze.ts'
-import { BUDGET_FILE_SCHEMA } from '../../src/analyze/budgets/schema.ts'
-import { parseBudgetRule } from '../../src/core/budget-rule.ts'
-import { verdictSentence } from '../../src/report/verdict-text.ts'
-import { spread, syntheticRun, type SyntheticRun } from '../helpers/synthetic-run.ts'
+import { analyzeRun } from '../../../src/analyze/analyze.ts'
+import { BUDGET_FILE_SCHEMA } from '../../../src/analyze/budgets/schema.ts'
+import { parseBudgetRule } from '../../../src/core/budget-rule.ts'
+import { verdictSentence } from '../../../src/report/verdict-text.ts'
+import { spread, syntheticRun, type SyntheticRun } from '../../helpers/synthetic-run.ts'
 
 // 10 s at 100 req/s, latencies evenly 1..100 ms (p50 ≈ 50, p95 ≈ 95, max 100), 2 % errors,
 // 3 dropped of 1,000 planned arrivals, 99 of 100 checks passing.
@@ -160,6 +160,6 @@ describe('budget evaluation', () => {
   })
 
   it('publishes the budget file schema for editors (docs/budgets.schema.json is generated from the code)', () => {
-    expect(JSON.parse(readFileSync(new URL('../../docs/budgets.schema.json', import.meta.url), 'utf8'))).toEqual(BUDGET_FILE_SCHEMA)
+    expect(JSON.parse(readFileSync(new URL('../../../docs/budgets.schema.json', import.meta.url), 'utf8'))).toEqual(BUDGET_FILE_SCHEMA)
   })
 })

@@ -8,13 +8,13 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { quantileSorted } from 'simple-statistics'
-import { importResults } from '../../src/app/import.ts'
-import { readRun } from '../../src/record/reader.ts'
-import { openReport } from '../helpers/browser.ts'
-import { runCli } from '../helpers/cli.ts'
+import { importResults } from '../../../src/app/import.ts'
+import { readRun } from '../../../src/record/reader.ts'
+import { openReport } from '../../helpers/browser.ts'
+import { runCli } from '../../helpers/cli.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lmsload-imports-'))
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures')
+const FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures')
 
 describe('import jmeter', () => {
   it('a real JTL: its statistics.json agrees, and the run gets the full report', async () => {

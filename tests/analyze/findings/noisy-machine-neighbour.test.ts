@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { runScenario } from '../../src/app/run.ts'
-import { readRun } from '../../src/record/reader.ts'
-import { writeScenario } from '../helpers/target.ts'
+import { runScenario } from '../../../src/app/run.ts'
+import { readRun } from '../../../src/record/reader.ts'
+import { writeScenario } from '../../helpers/target.ts'
 
 const children: ChildProcess[] = []
 afterAll(() => {

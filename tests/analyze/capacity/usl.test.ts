@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Rng } from '../../src/core/rng.ts'
-import { fitUsl, uslThroughput } from '../../src/analyze/capacity/usl.ts'
+import { Rng } from '../../../src/core/rng.ts'
+import { fitUsl, uslThroughput } from '../../../src/analyze/capacity/usl.ts'
 
 // Published: Baron Schwartz, "Practical Scalability Analysis with the Universal Scalability Law"
 // (VividCortex 2015), Cisco benchmark; the same data and coefficients are in usl4j's ModelTest

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeRun } from '../../src/analyze/analyze.ts'
-import { spread, syntheticRun } from '../helpers/synthetic-run.ts'
+import { analyzeRun } from '../../../src/analyze/analyze.ts'
+import { spread, syntheticRun } from '../../helpers/synthetic-run.ts'
 
 const analyze = (spec: Parameters<typeof syntheticRun>[0]) => {
   const { run, histograms } = syntheticRun(spec)

@@ -2,17 +2,17 @@
 // ManualClock and a fake request sender, so timing rules are checked to the millisecond in
 // milliseconds of test time. The integration tests in run.test.ts run the real thing.
 import { describe, expect, it } from 'vitest'
-import { ManualClock, type TimerHandle } from '../../src/core/clock.ts'
-import { decodeHistogram } from '../../src/metrics/histogram.ts'
-import { arrival, concurrency, defineScenario } from '../../src/scenario/index.ts'
-import type { Journey } from '../../src/scenario/types.ts'
-import type { EngineConfig } from '../../src/engine/config.ts'
-import { ClosedConcurrency, CLOSED_TICK_MS } from '../../src/engine/executors/closed-concurrency.ts'
-import type { ExecutorHost, StartedJourney } from '../../src/engine/executors/executor.ts'
-import { OpenArrivals } from '../../src/engine/executors/open-arrivals.ts'
-import type { OutgoingRequest, RequestSender, ResponseParts } from '../../src/engine/http/client.ts'
-import type { WorkerInterval, WorkerMessage } from '../../src/engine/messages.ts'
-import { LoadRunner } from '../../src/engine/runner.ts'
+import { ManualClock, type TimerHandle } from '../../../src/core/clock.ts'
+import { decodeHistogram } from '../../../src/metrics/histogram.ts'
+import { arrival, concurrency, defineScenario } from '../../../src/scenario/index.ts'
+import type { Journey } from '../../../src/scenario/types.ts'
+import type { EngineConfig } from '../../../src/engine/config.ts'
+import { ClosedConcurrency, CLOSED_TICK_MS } from '../../../src/engine/executors/closed-concurrency.ts'
+import type { ExecutorHost, StartedJourney } from '../../../src/engine/executors/executor.ts'
+import { OpenArrivals } from '../../../src/engine/executors/open-arrivals.ts'
+import type { OutgoingRequest, RequestSender, ResponseParts } from '../../../src/engine/http/client.ts'
+import type { WorkerInterval, WorkerMessage } from '../../../src/engine/messages.ts'
+import { LoadRunner } from '../../../src/engine/runner.ts'
 
 const START = 1_000_000
 

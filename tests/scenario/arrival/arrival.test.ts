@@ -1,7 +1,7 @@
 import { chiSquaredGoodnessOfFit, mean, poissonDistribution, sampleStandardDeviation } from 'simple-statistics'
 import { describe, expect, it } from 'vitest'
-import { arrival, type ArrivalProfile } from '../../src/scenario/index.ts'
-import { arrivalPlan, plannedPerSecond } from '../../src/engine/schedule/arrival-plan.ts'
+import { arrival, type ArrivalProfile } from '../../../src/scenario/index.ts'
+import { arrivalPlan, plannedPerSecond } from '../../../src/engine/schedule/arrival-plan.ts'
 
 /** Expected arrivals in [a, b) ms: ∫ rate, by the midpoint rule on 1 ms cells. */
 function expectedIn(profile: ArrivalProfile, a: number, b: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { headersOf, ResponseParser, type ResponseSink } from '../../src/engine/http/h1-response.ts'
+import { headersOf, ResponseParser, type ResponseSink } from '../../../src/engine/http/h1-response.ts'
 
 // The engine's HTTP/1.1 response parser on byte strings, each fed whole and split at every byte
 // (a response arrives in reads of any size; the parser must not care where they end).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { endpointName, expandRoute } from '../../src/scenario/route.ts'
-import { parseServerTiming } from '../../src/engine/http/server-timing.ts'
-import { classifyTransportError } from '../../src/metrics/outcome.ts'
+import { endpointName, expandRoute } from '../../../src/scenario/route.ts'
+import { parseServerTiming } from '../../../src/engine/http/server-timing.ts'
+import { classifyTransportError } from '../../../src/metrics/outcome.ts'
 
 describe('route templates', () => {
   it('expand params and query but name the endpoint by its template', () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { analyzeDir } from '../../src/app/analyze.ts'
-import { capacityLadder, capacitySearch } from '../../src/app/capacity.ts'
-import { startLimitedTarget } from '../helpers/limited-target.ts'
-import { writeScenario } from '../helpers/target.ts'
+import { analyzeDir } from '../../../src/app/analyze.ts'
+import { capacityLadder, capacitySearch } from '../../../src/app/capacity.ts'
+import { startLimitedTarget } from '../../helpers/limited-target.ts'
+import { writeScenario } from '../../helpers/target.ts'
 
 // Two requests at a time, 20 ms each: the target's capacity is exactly 100 requests per second.
 let target: Awaited<ReturnType<typeof startLimitedTarget>>
@@ -102,7 +102,7 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
 
 describe('lmsload capacity against a foreign target', () => {
   it('samples the target process given by --pid, so the knee comes with its resource evidence', async () => {
-    const { runCli } = await import('../helpers/cli.ts')
+    const { runCli } = await import('../../helpers/cli.ts')
     const out = dir('ladder-pid')
     // The limited target runs inside this test process: its pid is ours.
     const r = await runCli(['capacity', scenario(10), '--target', target.url, '--pid', String(process.pid), '--slo', 'p95<100ms',

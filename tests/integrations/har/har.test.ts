@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runScenario } from '../../src/app/run.ts'
-import { readRun } from '../../src/record/reader.ts'
-import { backendForSuite } from '../helpers/backend.ts'
-import { runCli } from '../helpers/cli.ts'
-import { recordSession } from '../helpers/record-session.ts'
+import { runScenario } from '../../../src/app/run.ts'
+import { readRun } from '../../../src/record/reader.ts'
+import { backendForSuite } from '../../helpers/backend.ts'
+import { runCli } from '../../helpers/cli.ts'
+import { recordSession } from '../../helpers/record-session.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lmsload-har-'))
 

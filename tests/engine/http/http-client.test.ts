@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { HttpClient, type OutgoingRequest, type ResponseParts } from '../../src/engine/http/client.ts'
-import { classifyTransportError } from '../../src/metrics/outcome.ts'
+import { HttpClient, type OutgoingRequest, type ResponseParts } from '../../../src/engine/http/client.ts'
+import { classifyTransportError } from '../../../src/metrics/outcome.ts'
 
 // The engine's own HTTP/1.1 client against real loopback servers: framing (length, chunked, until
 // close, HEAD, interim responses), connection reuse and limits, and every failure a target can cause.

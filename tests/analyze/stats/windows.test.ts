@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Rng } from '../../src/core/rng.ts'
-import { findWindows } from '../../src/analyze/stats/windows.ts'
+import { Rng } from '../../../src/core/rng.ts'
+import { findWindows } from '../../../src/analyze/stats/windows.ts'
 
 /** Poisson counts with mean `rate` (Knuth's method: fine for the small rates used here). */
 function poisson(rng: Rng, rate: number): number {

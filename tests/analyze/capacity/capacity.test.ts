@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { headline, ladderOf } from '../../src/report/headline.ts'
-import { ladderAnalysis } from '../helpers/analyses.ts'
-import { planCapacity } from '../../src/analyze/capacity/plan.ts'
-import { searchScale } from '../../src/analyze/capacity/search.ts'
-import { parseLoadCsv } from '../../src/analyze/capacity/csv.ts'
+import { headline, ladderOf } from '../../../src/report/headline.ts'
+import { ladderAnalysis } from '../../helpers/analyses.ts'
+import { planCapacity } from '../../../src/analyze/capacity/plan.ts'
+import { searchScale } from '../../../src/analyze/capacity/search.ts'
+import { parseLoadCsv } from '../../../src/analyze/capacity/csv.ts'
 
 describe('capacity search', () => {
   it.each([0.3, 1, 2.7, 9])('converges on a known limit of %d within 10 %, bracketing it', async (limit) => {
