@@ -4,7 +4,7 @@
 // module between the isolates of a process, and with several isolates using it (the main thread
 // and load workers, workers starting while others exit) Node 24.21 can crash in V8's wasm code
 // (SIGSEGV in Runtime_TierUpWasmToJSWrapper → WasmCodeRefScope → NativeModule::FreeCode; the
-// backtrace of stop 31's CI, seen in the test runner after many runs in one process). So a worker
+// backtrace of a clean-clone CI run, 2026-12-05: a load worker in the test runner, after many runs). So a worker
 // never strips: a synchronous module hook of its own sends each .ts file it loads to the thread
 // that started it, which strips it with node:module's stripTypeScriptTypes (the same Amaro, in one
 // isolate) and answers through shared memory. A library did not serve: the alternatives strip in

@@ -1,6 +1,6 @@
 // Worker threads strip no TypeScript: their .ts modules reach them stripped by the thread that
 // started them (src/engine/typescript-threads.ts; Amaro's WebAssembly in several isolates crashed
-// Node 24.21 in stop 31's CI). A real worker, real files in a temporary folder.
+// Node 24.21 in a clean-clone CI run). A real worker, real files in a temporary folder.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'

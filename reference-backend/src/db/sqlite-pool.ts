@@ -13,7 +13,7 @@ let workerSource: URL | undefined
  * The connection thread's module as a Worker can load it without stripping TypeScript itself.
  * From sources (a checkout), Node would strip sqlite-worker.ts in every connection thread with
  * Amaro's WebAssembly, which V8 shares between isolates and which crashed Node 24.21 with several
- * isolates at it (stop 31's CI; src/engine/typescript-threads.ts does the same for load workers).
+ * isolates at it (a clean-clone CI run, 2026-12-05; src/engine/typescript-threads.ts does the same for load workers).
  * So this thread strips it once and the threads run it from a data: URL (it imports only node:
  * modules). The compiled package runs the .js file as it is.
  */
