@@ -1,6 +1,6 @@
 // Ground truth for the analyzer: each reference-backend bottleneck profile switches on one known
 // cause; under the profile-check scenario the first cause named must be it, and healthy must show
-// no critical bottleneck. The load is 30 % of the healthy backend's capacity measured on this machine
+// no critical bottleneck. The load is 30 % (small-pool 60 %) of the healthy backend's capacity measured on this machine
 // for this run, lowered by the cores a neighbour took since (tests/helpers/ground-truth.ts says why),
 // on each database; no retries.
 import { existsSync } from 'node:fs'
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { SEED_DEFAULTS } from '../../reference-backend/src/seed/generate.ts'
 import { EXPECTED_FINDINGS } from '../../scenarios/profile-check.ts'
 import { seededDatabase, spawnBackend, type TestDatabase } from '../helpers/backend.ts'
-import { CASES, healthyCapacity, isRight, LOAD_SHARE, profileScale, runProfile, type Capacity, type GroundTruthEngine, type StartBackend } from '../helpers/ground-truth.ts'
+import { CASES, healthyCapacity, isRight, LOAD_SHARE, profileScale, runProfile, SHARE_OF, type Capacity, type GroundTruthEngine, type StartBackend } from '../helpers/ground-truth.ts'
 
 // SQLite on tmpfs: a WAL checkpoint's fsync on a busy shared disk holds the write lock for tens of
 // ms, which the analyzer rightly reports as lock contention — a cause the profile did not inject.
@@ -39,7 +39,7 @@ describe('the analyzer names each injected cause first', () => {
   it.each(CASES.map((c) => [`${c.profile} on ${c.engine}`, c] as const))('%s', async (_, { profile, engine }) => {
     const c = capacity.get(engine)
     if (c === undefined) expect.fail(`no capacity measured on ${engine} (see its case)`)
-    const { scale, note } = await profileScale(c!)
+    const { scale, note } = await profileScale(c!, SHARE_OF[profile] ?? LOAD_SHARE)
     const outcome = await runProfile(start, profile, engine, scale)
     expect(isRight(profile, outcome), `${outcome.summary} (${note})`).toBe(true)
     if (EXPECTED_FINDINGS[profile] !== null) {
