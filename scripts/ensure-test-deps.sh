@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the test suite starts for real are installed (PostgreSQL server
-# binaries for the throwaway cluster, Chromium for the report's browser test). Installs them with apt-get when run as root; otherwise says
+# binaries for the throwaway cluster, Chromium for the report's browser test, Prometheus for the
+# live remote-write output). Installs them with apt-get when run as root; otherwise says
 # what to install. Runs before `npm test` (pretest) and in .ci/run.
 set -euo pipefail
 
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

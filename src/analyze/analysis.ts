@@ -212,6 +212,48 @@ export interface Series {
   generator: { eluMax: Array<number | null>; lagP99MaxMs: Array<number | null> }
 }
 
+/** One traffic stream of a run whose scenario has streams (`defineScenario({ streams })`). */
+export interface StreamSummary {
+  name: string
+  model: 'open' | 'closed'
+  /** When the stream's profile started, seconds from the start of the run. */
+  startAfterSec: number
+  journeys: string[]
+  arrivals: { planned: number; started: number; dropped: number; peakActive: number }
+  /** The stream's requests over all its endpoints. */
+  overall: EndpointSummary
+  /** The stream's endpoints, busiest first. */
+  endpoints: EndpointSummary[]
+  steps: Array<{ name: string; count: number; failed: number; durationMs: LatencySummary | undefined }>
+  checks: Array<{ label: string; pass: number; fail: number; passRate: number }>
+  /** The first to the last of the stream's busy seconds: requests (5 s average) at half their peak or more. */
+  busy: { startSec: number; endSec: number } | null
+  series: {
+    arrivalsPlanned: number[]
+    arrivalsStarted: number[]
+    arrivalsDropped: number[]
+    active: number[]
+    throughput: number[]
+    errors: number[]
+    p95: Array<number | null>
+  }
+  /**
+   * What each other stream's busy seconds did to this stream: its p95 in the seconds the other was
+   * busy and in the rest (`ratio` = during / outside; null without requests on either side). Only
+   * streams busy in a burst (at most half the run's seconds) are set against: a steady stream has
+   * no "outside" to compare with.
+   */
+  interference: StreamInterference[]
+}
+
+export interface StreamInterference {
+  /** The other stream. */
+  by: string
+  during: { requests: number; p95Ms: number | null }
+  outside: { requests: number; p95Ms: number | null }
+  ratio: number | null
+}
+
 export interface Analysis {
   schema: typeof ANALYSIS_SCHEMA
   generatedAt: string
@@ -253,6 +295,8 @@ export interface Analysis {
   /** A capacity ladder's section (analyze/capacity/ladder.ts LadderSection), from what run.json records of the ladder. */
   capacity?: unknown
   series: Series
+  /** Per traffic stream, in the scenario's order: present when the scenario has `streams`. */
+  streams?: StreamSummary[]
   trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; /** The run did not end as planned (run.end.reason is not `completed`). */ incomplete: boolean }
   /** Stretches in which most requests got no HTTP answer (target down or hung), longest first. */
   outages: Outage[]

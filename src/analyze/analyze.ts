@@ -10,6 +10,8 @@ import { runBudgets } from './run/budgets.ts'
 import { endpointSummaries } from './run/endpoints.ts'
 import { loadSegments, recordedSeconds, recordedSeries } from './run/series.ts'
 import { signalsOf } from './run/signals.ts'
+import { streamBusySeconds, streamSummaries } from './run/streams.ts'
+import { streamBudgetInputs } from './budgets/evaluate.ts'
 import { runTallies } from './run/tallies.ts'
 import { summariseWindows } from './run/window-summaries.ts'
 import { collectHistograms } from './stats/collect.ts'
@@ -27,9 +29,9 @@ export interface AnalyzeOptions {
 
 /** The run's warning that its endpoint names defeat route templates (k6 warns on unique series alike). */
 function highCardinality(run: RecordedRun): string[] {
-  const names = run.endpoints.size
+  const names = new Set(run.endpoints.values()).size
   if (names <= HIGH_CARDINALITY_NAMES) return []
-  const sample = [...run.endpoints.values()].slice(-3).map((n) => `'${n}'`).join(', ')
+  const sample = [...new Set(run.endpoints.values())].slice(-3).map((n) => `'${n}'`).join(', ')
   return [`${names} distinct endpoint names (more than ${HIGH_CARDINALITY_NAMES}; e.g. ${sample}): requests are being named by their expanded paths; pass a route template ('/api/courses/:id' with params) or options.name`]
 }
 
@@ -42,13 +44,15 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   const seconds = recordedSeconds(run)
   const series = recordedSeries(run, seconds)
   const { end, segments } = loadSegments(run, series, seconds, options.minSteadySec)
-  const collected = collectHistograms(run, histograms, seconds, segments)
+  const busy = streamBusySeconds(run, seconds)
+  const collected = collectHistograms(run, histograms, seconds, segments, busy)
   series.p50 = collected.perSecond.p50
   series.p95 = collected.perSecond.p95
   series.p99 = collected.perSecond.p99
   const { endpoints, overall, durationSec } = endpointSummaries(run, seconds, series, collected)
   const { steps, checks, journeys, journeyErrors } = runTallies(run, collected)
   const windows = summariseWindows(segments, series, collected)
+  const streams = streamSummaries(run, seconds, collected, durationSec, busy)
   const arrivals = {
     planned: run.intervals.reduce((n, i) => n + i.arrivals.planned, 0),
     started: run.intervals.reduce((n, i) => n + i.arrivals.started, 0),
@@ -59,6 +63,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
   const budgets = runBudgets(run, options.budgetFile, {
     overall, endpoints, steps, checks: [...checks.entries()].map(([label, c]) => ({ label, ...c })), journeys, arrivals, durationSec,
     model: run.run.scenario.model, generatorSaturated: signals.generatorSaturated,
+    ...(streams ? { streams: streamBudgetInputs(streams, journeys) } : {}),
   })
 
   const unjudged: Omit<Analysis, 'verdict'> = {
@@ -87,6 +92,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
     findings,
     rules,
     series,
+    ...(streams ? { streams } : {}),
     trust: {
       generatorSaturated: signals.generatorSaturated,
       droppedArrivals: arrivals.dropped,

@@ -8,14 +8,13 @@ import { parseLoadCsv } from '../analyze/capacity/csv.ts'
 import { parseSlo, type LadderCapacity, type LadderSection } from '../analyze/capacity/ladder.ts'
 import type { LadderSpec } from '../record/layout/run-json.ts'
 import { gates } from '../analyze/budgets/evaluate.ts'
-import { generatorBusy } from '../analyze/generator.ts'
 import { planCapacity, type CapacityPlan } from '../analyze/capacity/plan.ts'
 import { searchScale, type SearchResult } from '../analyze/capacity/search.ts'
 import { fitUsl, type UslFit } from '../analyze/capacity/usl.ts'
 import { importScenario } from '../engine/load-scenario.ts'
-import { peakRate, shapeLoad } from '../scenario/shape.ts'
-import { secondTotals, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
+import { ladderStream, peakRate, shapeLoad } from '../scenario/shape.ts'
 import { resolveScenario } from './scenarios.ts'
+import { BudgetWatch } from './budget-watch.ts'
 import { runScenario, StopByBudget, type RunHooks, type RunRequest } from './run.ts'
 
 
@@ -43,6 +42,8 @@ export interface LadderRequest extends Omit<RunRequest, 'shape'> {
   steps: number
   holdMs: number
   plan: PlanOptions
+  /** The stream to ramp in a scenario with several open streams (the others are held at their average). */
+  stream?: string
 }
 
 export interface LadderOutcome {
@@ -52,53 +53,29 @@ export interface LadderOutcome {
   exitCode: number
 }
 
-/**
- * Watches each second's p95 and error rate and stops the ladder once the SLO has been broken for
- * a third of a step: higher steps would only measure a queue. A second in which the generator was
- * busy (the analyzer's own rule) cannot break the SLO: its latency is partly the generator's.
- */
-class SloWatch implements EngineSink {
-  private broken = 0
-  private readonly slo: BudgetRule
-  private readonly errorBudget: number
-  private readonly limitSeconds: number
-  private readonly stop: () => void
-  constructor(slo: BudgetRule, errorBudget: number, limitSeconds: number, stop: () => void) {
-    this.slo = slo
-    this.errorBudget = errorBudget
-    this.limitSeconds = limitSeconds
-    this.stop = stop
-  }
-  start(): void {}
-  event(): void {}
-  interval(record: IntervalRecord): void {
-    const { latency: all, requests: count, errors } = secondTotals(record)
-    if (count === 0 || generatorBusy(record.generator.workers)) return
-    const p = this.slo.metric === 'mean' ? all.mean : this.slo.metric === 'max' ? all.maxValue : all.getValueAtPercentile(this.slo.metric === 'p999' ? 99.9 : Number(this.slo.metric.slice(1)))
-    const bad = p / 1000 > this.slo.limit || errors / count > this.errorBudget
-    this.broken = bad ? this.broken + 1 : 0
-    if (this.broken >= this.limitSeconds) this.stop()
-  }
-}
-
 /** Ladder mode: steady steps of the scenario's journey mix until the SLO breaks; per step, the USL and the knee. */
 export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promise<LadderOutcome> {
   const slo = parseSlo(req.slo)
   const scenario = await importScenario(resolveScenario(req.scenarioFile))
-  if (!scenario.arrival) throw new UserError('LMSLOAD_USAGE', `capacity ladder: scenario '${scenario.name}' uses a closed model; a ladder needs an open model (arrival.*)`)
-  const peak = peakRate(shapeLoad(scenario, {}).arrival!)
+  const ramped = ladderStream(scenario, req.stream)
+  const peak = peakRate(shapeLoad(scenario, {}).streams.find((s) => s.name === ramped.name)!.arrival!)
   const to = req.to ?? Math.max(2, Math.ceil(peak * 2))
   const from = req.from ?? Math.max(0.5, to / req.steps)
   if (!(to > from)) throw new UserError('LMSLOAD_USAGE', `capacity ladder: --to (${to}) must be above --from (${from})`)
   const own = new AbortController()
   const signal = AbortSignal.any([hooks.signal, own.signal])
-  const watch = new SloWatch(slo, req.errorBudget, Math.max(5, Math.round(req.holdMs / 3000)), () => {
+  // The SLO watch: each second's p95 and error rate (a window of one second), and the ladder stops
+  // once the SLO has been broken for a third of a step: higher steps would only measure a queue.
+  const errorRule: BudgetRule = { text: `errors <= ${req.errorBudget}`, metric: 'errors', op: '<=', limit: req.errorBudget, unit: 'ratio' }
+  const watch = new BudgetWatch([{
+    label: `the SLO ${slo.text}`, target: 'overall', rules: [slo, errorRule], delaySec: 0, windowSec: 1, forSec: Math.max(5, Math.round(req.holdMs / 3000)),
+  }], (broken) => {
     hooks.onNotice?.('the SLO broke for a third of a step: stopping the ladder')
-    own.abort(new StopByBudget(`the SLO ${slo.text}`))
+    own.abort(new StopByBudget(broken.label))
   })
   // run.json records the ladder, so the analysis (this one, and any `lmsload analyze` of the run) computes its capacity.
   const spec: LadderSpec = { mode: 'ladder', slo: slo.text, errorBudget: req.errorBudget, from, to, steps: req.steps, holdMs: req.holdMs, plan: req.plan }
-  const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs } }, capacity: spec }, { ...hooks, signal, sink: watch })
+  const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs, ...(req.stream !== undefined ? { stream: req.stream } : {}) } }, capacity: spec }, { ...hooks, signal, sink: watch })
   const { plan, ...capacity } = outcome.analysis.capacity as LadderSection
   const interrupted = hooks.signal.aborted
   return { dir: outcome.dir, capacity, plan, exitCode: interrupted ? EXIT.interrupted : capacity.capacity ? EXIT.ok : EXIT.gateFailed }

@@ -11,6 +11,7 @@ import type { EngineSink } from '../metrics/interval.ts'
 import { runId, type LadderSpec, type RunJson, type RunStatus } from '../record/layout/run-json.ts'
 import { RunDirWriter } from '../record/writer.ts'
 import type { LoadShape } from '../scenario/shape.ts'
+import { secretValues, setRunParameters, type RunParameters } from '../scenario/params.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import type { BundledBackend } from './bundled-backend.ts'
 import { defaultRunDir } from './outputs.ts'
@@ -19,6 +20,7 @@ import type { Progress } from './progress.ts'
 import { analyzeDir, loadBudgetFile } from './analyze.ts'
 import type { WrittenReports } from './report.ts'
 import { engineConfig } from './run/config.ts'
+import { createOutputs, type OutputReport } from './live/index.ts'
 import { describeRun } from './run/describe.ts'
 import { recordRun, samplersFor } from './run/record.ts'
 import { openTarget, type RunTarget } from './run/target.ts'
@@ -52,6 +54,10 @@ export interface RunRequest {
   gracefulStopMs?: number
   /** A capacity ladder: recorded in run.json, so the analysis computes the ladder's capacity. */
   capacity?: LadderSpec
+  /** --env and --secret values for the scenario (env(), secret()); secrets are never recorded. */
+  parameters?: RunParameters
+  /** Live outputs, --output KIND=WHERE ('prometheus=http://…/api/v1/write', 'ndjson=-'). */
+  outputs?: string[]
 }
 
 export interface RunHooks {
@@ -77,14 +83,21 @@ export interface RunOutcome {
   analysis: Analysis
   /** report.html, summary.md and junit.xml in the run directory. */
   reports: WrittenReports
+  /** What each live output sent and dropped. */
+  outputs: OutputReport[]
 }
 
 /** `lmsload run`: load the scenario, find or start the target, drive the load, record everything, analyse. */
 export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
   const scenarioFile = path.resolve(resolveScenario(req.scenarioFile))
+  // Before the scenario is imported: it may read env() and secret() at its top level.
+  const parameters = req.parameters ?? { env: {}, secrets: {} }
+  setRunParameters(parameters)
   const scenario = await importScenario(scenarioFile)
   // A malformed budget file fails before any load is sent.
   if (req.budgetFile) loadBudgetFile(req.budgetFile)
+  // So are malformed --output specs; a file output is opened (refusing one that exists) here.
+  const outputs = createOutputs(req.outputs ?? [])
   const notice = hooks.onNotice ?? (() => {})
   // The preflight and setup() go through the learners' HTTP client: the same certificate trust, and
   // no second HTTP stack to load at start.
@@ -92,18 +105,19 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   let target: RunTarget | undefined
   try {
     target = await openTarget(req, direct, notice)
-    const config = await engineConfig(req, scenario, scenarioFile, target.url, direct)
+    const config = await engineConfig({ ...req, parameters }, scenario, scenarioFile, target.url, direct)
     const id = runId(scenario.name)
     const dir = req.out === undefined ? defaultRunDir(id) : path.resolve(req.out)
     const scrape = [...(req.scrape ?? [])]
     const pids = [...(req.pids ?? [])]
-    const writer = RunDirWriter.create(dir, describeRun(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.url.href, bundled: target.bundled }, config, scrape, pids, req.capacity, req.tls))
+    // Every line of the run directory is written with the secrets' values replaced (a journey error that quotes a token).
+    const writer = RunDirWriter.create(dir, describeRun(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.url.href, bundled: target.bundled }, config, scrape, pids, req.capacity, req.tls), { redact: secretValues() })
     notice(`recording to ${displayPath(dir)}`)
-    const { engine, run } = await recordRun(writer, scenario, config, target, samplersFor(target, scrape, pids), hooks, notice)
+    const { engine, run, outputs: sent } = await recordRun(writer, scenario, config, target, samplersFor(target, scrape, pids), { ...hooks, outputs: { list: outputs, runId: id, scenario: scenario.name } }, notice)
     await hooks.beforeAnalyze?.(dir)
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
-    return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports! }
+    return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports!, outputs: sent }
   } finally {
     await direct.close()
     await target?.bundled?.stop()

@@ -59,6 +59,50 @@ export interface RunArgs {
   'backend-profile'?: string
   'backend-workers'?: string
   budget?: string
+  env?: string[]
+  secret?: string[]
+  'secret-file'?: string[]
+  output?: string[]
+}
+
+const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * --env KEY=VALUE, --secret KEY (the value from the environment variable KEY) and --secret-file
+ * KEY=PATH: a secret's value never comes from the command line, and no message repeats one.
+ */
+export function parametersOf(argv: Pick<RunArgs, 'env' | 'secret' | 'secret-file'>, environment: NodeJS.ProcessEnv): { env: Record<string, string>; secrets: Record<string, string> } {
+  const env: Record<string, string> = {}
+  const secrets: Record<string, string> = {}
+  for (const item of argv.env ?? []) {
+    const eq = String(item).indexOf('=')
+    const key = eq < 0 ? String(item) : String(item).slice(0, eq)
+    if (eq < 0 || !PARAMETER_NAME.test(key)) throw new UserError('LMSLOAD_USAGE', `--env ${item}: expected KEY=VALUE with KEY of letters, digits and '_'`)
+    env[key] = String(item).slice(eq + 1)
+  }
+  for (const item of argv.secret ?? []) {
+    const key = String(item)
+    if (key.includes('=')) throw new UserError('LMSLOAD_USAGE', `--secret ${key.slice(0, key.indexOf('='))}=…: --secret takes a name only; a secret's value never goes on the command line (set it in the environment, or use --secret-file KEY=<file>)`)
+    if (!PARAMETER_NAME.test(key)) throw new UserError('LMSLOAD_USAGE', `--secret ${key}: a name of letters, digits and '_'`)
+    const value = environment[key]
+    if (value === undefined || value === '') throw new UserError('LMSLOAD_USAGE', `--secret ${key}: the environment has no ${key} (export it, or use --secret-file ${key}=<file>)`)
+    secrets[key] = value
+  }
+  for (const item of argv['secret-file'] ?? []) {
+    const eq = String(item).indexOf('=')
+    const key = eq < 0 ? '' : String(item).slice(0, eq)
+    const file = String(item).slice(eq + 1)
+    if (eq < 0 || !PARAMETER_NAME.test(key) || file === '') throw new UserError('LMSLOAD_USAGE', `--secret-file ${item}: expected KEY=PATH (the file holds the value)`)
+    let value: string
+    try {
+      value = readFileSync(file, 'utf8').replace(/\r?\n$/, '')
+    } catch (error) {
+      throw new UserError('LMSLOAD_USAGE', `--secret-file ${key}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    }
+    if (value === '') throw new UserError('LMSLOAD_USAGE', `--secret-file ${key}: ${file} is empty`)
+    secrets[key] = value
+  }
+  return { env, secrets }
 }
 
 /** What to sample beside the load, every second: the options `run`, `drill` and `capacity` share. */
@@ -97,6 +141,10 @@ export function runOptions<T>(y: Argv<T>) {
       .option('backend-profile', { type: 'string', describe: 'bottleneck profile of the bundled backend (see lmsload backend start --help)' })
       .option('backend-workers', { type: 'string', describe: 'processes of the bundled backend' })
       .option('budget', { type: 'string', describe: 'JSON budget file evaluated with the scenario budgets (exit 99 when one fails)' })
+      .option('env', { type: 'string', array: true, describe: "a parameter for the scenario, KEY=VALUE (repeatable; env('KEY') in the scenario; recorded in run.json)" })
+      .option('secret', { type: 'string', array: true, describe: "a secret for the scenario, by name: its value is the environment variable KEY (repeatable; secret('KEY'); never recorded)" })
+      .option('secret-file', { type: 'string', array: true, describe: 'a secret read from a file, KEY=PATH (repeatable)' })
+      .option('output', { type: 'string', array: true, describe: 'a live output, repeatable: prometheus=URL (remote write), ndjson=FILE or ndjson=- (stdout)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
 }
 
@@ -135,5 +183,7 @@ export function runRequestOf(argv: RunArgs, stepSummaryFile?: string): RunReques
     backendWorkers: positiveNumber('backend-workers', argv['backend-workers'], true),
     budgetFile: argv.budget,
     stepSummaryFile,
+    parameters: parametersOf(argv, process.env),
+    ...(argv.output?.length ? { outputs: argv.output.map(String) } : {}),
   }
 }

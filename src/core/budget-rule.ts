@@ -91,6 +91,9 @@ export function printBudgetRule(rule: Pick<BudgetRule, 'metric' | 'op' | 'limit'
   return `${rule.metric === 'p999' ? 'p99.9' : rule.metric} ${rule.op} ${value}`
 }
 
+/** Metrics a rule can be judged on over a window of seconds, live (a throughput floor or a count means something only over the whole run). */
+export const LIVE_BUDGET_METRICS: ReadonlySet<BudgetMetric> = new Set<BudgetMetric>(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'min', 'mean', 'errors', 'failed', 'checks', 'dropped'])
+
 /** The target of journey budgets: every journey together; `journey:<name>` is one journey. */
 export const JOURNEYS_TARGET = 'journeys'
 
@@ -102,10 +105,32 @@ export const DEFAULT_JOURNEY_BUDGET = 'failed < 1%'
 
 const isJourneyTarget = (target: string) => target === JOURNEYS_TARGET || target.startsWith('journey:')
 
+/** A traffic stream's budgets: `stream:<name>` is the stream's overall, `stream:<name> <target>` a target within it. */
+export const STREAM_TARGET_PREFIX = 'stream:'
+
+/** Stream names: they prefix budget targets and label series, so no spaces and no ':'. */
+export const STREAM_NAME = /^[a-z][a-z0-9_-]{0,39}$/
+
+/** Splits `stream:exam POST /api/x` into the stream and the target within it (`overall` for `stream:exam`). */
+export function splitStreamTarget(target: string): { stream: string | undefined; target: string } {
+  if (!target.startsWith(STREAM_TARGET_PREFIX)) return { stream: undefined, target }
+  const rest = target.slice(STREAM_TARGET_PREFIX.length)
+  const space = rest.indexOf(' ')
+  return space < 0 ? { stream: rest, target: 'overall' } : { stream: rest.slice(0, space), target: rest.slice(space + 1).trim() }
+}
+
+/** The budget target of `target` within stream `stream` (the inverse of splitStreamTarget). */
+export function streamTarget(stream: string, target: string): string {
+  return target === 'overall' ? `${STREAM_TARGET_PREFIX}${stream}` : `${STREAM_TARGET_PREFIX}${stream} ${target}`
+}
+
 /** Whether a target is one the rule applies to: `dropped` is overall only; `check:` targets take `checks` only. */
-export function ruleFitsTarget(rule: BudgetRule, target: string): string | undefined {
+export function ruleFitsTarget(rule: BudgetRule, fullTarget: string): string | undefined {
+  const { stream, target } = splitStreamTarget(fullTarget)
+  if (stream !== undefined && !STREAM_NAME.test(stream)) return `'${fullTarget}': a stream target is 'stream:<name>' or 'stream:<name> <target>', with a stream name of lowercase letters, digits, '_' or '-'`
+  if (target.startsWith(STREAM_TARGET_PREFIX)) return `'${fullTarget}': a stream target cannot name another stream`
   if (isJourneyTarget(target) !== (rule.metric === 'failed')) return `'failed' (the share of ended journeys that threw) applies to 'journeys' and 'journey:<name>', and those take it only`
-  if (rule.metric === 'dropped' && target !== 'overall') return `'dropped' applies to 'overall' only`
+  if (rule.metric === 'dropped' && target !== 'overall') return `'dropped' applies to 'overall' and 'stream:<name>' only`
   if (target.startsWith('check:') && rule.metric !== 'checks') return `a check target takes 'checks' rules only`
   if (target.startsWith('step:') && (rule.metric === 'checks' || rule.metric === 'dropped')) return `a step target takes latency, errors, rps and count rules`
   return undefined

@@ -1,4 +1,5 @@
 import type { LoadShape } from '../scenario/shape.ts'
+import type { RunParameters } from '../scenario/params.ts'
 
 export interface TargetTls {
   /** Certificates (PEM) trusted instead of the system's. */
@@ -24,6 +25,8 @@ export interface EngineConfig {
   tls?: TargetTls
   /** What setup() returned, structured-cloned to the workers. */
   setupData: unknown
+  /** --env and --secret values, set in each worker before it imports the scenario (never written anywhere). */
+  parameters: RunParameters
 }
 
 export interface WorkerInit {

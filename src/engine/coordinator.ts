@@ -6,11 +6,10 @@ import { decodeHistogram, latencyHistogram, mergeEncoded, type Histogram } from 
 import { addOutcomeCounts, addTallies } from '../metrics/outcome.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
-import type { WorkerInterval, WorkerMessage } from './messages.ts'
+import type { StreamSnapshot, WorkerInterval, WorkerMessage } from './messages.ts'
 import { serveStrippedSources, STRIPPED_WORKER_BOOTSTRAP } from './typescript-threads.ts'
-import { arrivalPlan, plannedPerSecond } from './schedule/arrival-plan.ts'
-import { shapeLoad } from '../scenario/shape.ts'
-import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord } from '../metrics/interval.ts'
+import { runLoad } from './schedule/streams.ts'
+import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord, type StreamInterval } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
 
@@ -22,62 +21,101 @@ export interface EngineResult {
   failure?: string
 }
 
-function merge(parts: WorkerInterval[], planned: number, startMs: number): IntervalRecord {
-  const endpoints = new Map<string, EndpointInterval>()
-  const steps = new Map<string, { count: number; failed: number; duration: Histogram }>()
-  const record: IntervalRecord = {
-    second: parts[0]!.second,
-    startMs: startMs + parts[0]!.second * 1000,
-    arrivals: { planned, started: 0, dropped: 0 },
-    activeLearners: 0,
-    peakActive: 0,
-    journeys: {},
-    endpoints,
-    steps,
-    checks: {},
-    startLag: latencyHistogram(),
-    journeyErrors: [],
-    generator: { workers: [] },
+type StepInterval = { count: number; failed: number; duration: Histogram }
+
+const emptyEndpoint = (): EndpointInterval => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram(), timing: new Map(), timingDesc: {} })
+
+function emptyStream(name: string, planned: number): StreamInterval {
+  return { name, arrivals: { planned, started: 0, dropped: 0 }, activeLearners: 0, peakActive: 0, journeys: {}, endpoints: new Map(), steps: new Map(), checks: {} }
+}
+
+/** Adds the counters every stream second has (arrivals started and dropped, journeys, checks) of `from` into `into`. */
+function addStreamCounts(into: StreamInterval, from: Pick<StreamSnapshot, 'arrivals' | 'activeLearners' | 'peakActive' | 'journeys' | 'checks'>): void {
+  into.arrivals.started += from.arrivals.started
+  into.arrivals.dropped += from.arrivals.dropped
+  into.activeLearners += from.activeLearners
+  into.peakActive += from.peakActive
+  for (const [name, j] of Object.entries(from.journeys)) addJourneyCounts((into.journeys[name] ??= journeyCounts()), j)
+  for (const [label, c] of Object.entries(from.checks)) {
+    const sum = (into.checks[label] ??= { pass: 0, fail: 0 })
+    sum.pass += c.pass
+    sum.fail += c.fail
   }
+}
+
+/** A worker's stream second (histograms encoded) into the merged stream second. */
+function addSnapshot(into: StreamInterval, p: StreamSnapshot): void {
+  addStreamCounts(into, p)
+  for (const [name, e] of Object.entries(p.endpoints)) {
+    let sum = into.endpoints.get(name)
+    if (!sum) into.endpoints.set(name, (sum = emptyEndpoint()))
+    addOutcomeCounts(sum, e)
+    addTallies(sum.timingDesc, e.timingDesc)
+    sum.latency.add(decodeHistogram(e.latency))
+    for (const [component, encoded] of Object.entries(e.timing)) sum.timing.set(component, mergeEncoded(sum.timing.get(component), encoded))
+  }
+  for (const [name, st] of Object.entries(p.steps)) {
+    const sum = into.steps.get(name)
+    if (sum) {
+      sum.count += st.count
+      sum.failed += st.failed
+      sum.duration.add(decodeHistogram(st.duration))
+    } else {
+      into.steps.set(name, { count: st.count, failed: st.failed, duration: decodeHistogram(st.duration) })
+    }
+  }
+}
+
+/** The run's second over all streams: endpoints and steps of the same name summed across streams. */
+function sumStreams(streams: StreamInterval[]): StreamInterval {
+  if (streams.length === 1) return streams[0]!
+  const total = emptyStream('', streams.reduce((t, s) => t + s.arrivals.planned, 0))
+  for (const s of streams) {
+    addStreamCounts(total, s)
+    for (const [name, e] of s.endpoints) {
+      let sum = total.endpoints.get(name)
+      if (!sum) total.endpoints.set(name, (sum = emptyEndpoint()))
+      addOutcomeCounts(sum, e)
+      addTallies(sum.timingDesc, e.timingDesc)
+      sum.latency.add(e.latency)
+      for (const [component, h] of e.timing) {
+        let into = sum.timing.get(component)
+        if (!into) sum.timing.set(component, (into = latencyHistogram()))
+        into.add(h)
+      }
+    }
+    for (const [name, st] of s.steps) {
+      let sum: StepInterval | undefined = total.steps.get(name)
+      if (!sum) total.steps.set(name, (sum = { count: 0, failed: 0, duration: latencyHistogram() }))
+      sum.count += st.count
+      sum.failed += st.failed
+      sum.duration.add(st.duration)
+    }
+  }
+  return total
+}
+
+function merge(parts: WorkerInterval[], names: readonly string[], planned: ReadonlyArray<Uint32Array | undefined>, startMs: number, streamed: boolean): IntervalRecord {
+  const second = parts[0]!.second
+  const streams = names.map((name, i) => emptyStream(name, planned[i]?.[second] ?? 0))
+  const startLag = latencyHistogram()
+  const journeyErrors: IntervalRecord['journeyErrors'] = []
+  const generator: IntervalRecord['generator'] = { workers: [] }
+  let activeLearners = 0
+  let peakActive = 0
   for (const p of parts) {
-    record.arrivals.started += p.arrivals.started
-    record.arrivals.dropped += p.arrivals.dropped
-    record.activeLearners += p.activeLearners
-    record.peakActive += p.peakActive
-    for (const [name, j] of Object.entries(p.journeys)) {
-      addJourneyCounts((record.journeys[name] ??= journeyCounts()), j)
-    }
-    for (const [label, c] of Object.entries(p.checks)) {
-      const into = (record.checks[label] ??= { pass: 0, fail: 0 })
-      into.pass += c.pass
-      into.fail += c.fail
-    }
-    record.startLag.add(decodeHistogram(p.startLag))
-    addJourneyErrors(record.journeyErrors, p.journeyErrors)
-    for (const [name, e] of Object.entries(p.endpoints)) {
-      let into = endpoints.get(name)
-      if (!into) {
-        into = { count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram(), timing: new Map(), timingDesc: {} }
-        endpoints.set(name, into)
-      }
-      addOutcomeCounts(into, e)
-      addTallies(into.timingDesc, e.timingDesc)
-      into.latency.add(decodeHistogram(e.latency))
-      for (const [component, encoded] of Object.entries(e.timing)) into.timing.set(component, mergeEncoded(into.timing.get(component), encoded))
-    }
-    for (const [name, s] of Object.entries(p.steps)) {
-      const into = steps.get(name)
-      if (into) {
-        into.count += s.count
-        into.failed += s.failed
-        into.duration.add(decodeHistogram(s.duration))
-      } else {
-        steps.set(name, { count: s.count, failed: s.failed, duration: decodeHistogram(s.duration) })
-      }
-    }
-    record.generator.workers[p.worker] = p.self
+    p.streams.forEach((snapshot, i) => addSnapshot(streams[i]!, snapshot))
+    activeLearners += p.activeLearners
+    peakActive += p.peakActive
+    startLag.add(decodeHistogram(p.startLag))
+    addJourneyErrors(journeyErrors, p.journeyErrors)
+    generator.workers[p.worker] = p.self
   }
-  return record
+  const { name: _, ...total } = sumStreams(streams)
+  return {
+    ...total, second, startMs: startMs + second * 1000, activeLearners, peakActive, startLag, journeyErrors, generator,
+    ...(streamed ? { streams } : {}),
+  }
 }
 
 /**
@@ -105,8 +143,9 @@ async function stopWorker(worker: Worker, exited: Promise<unknown>, onOverstay: 
 }
 
 export async function runEngine(scenario: Scenario, config: EngineConfig, sink: EngineSink, signal: AbortSignal): Promise<EngineResult> {
-  const load = shapeLoad(scenario, config.shape)
-  const planned = load.arrival ? plannedPerSecond(arrivalPlan(load.arrival, { seed: config.seed, spacing: config.spacing })) : undefined
+  const { load, streams, plannedPerSecond: planned, plannedPerStream } = runLoad(scenario, config.shape, config)
+  const names = streams.map((s) => s.name)
+  const mergeSecond = (parts: WorkerInterval[]) => merge(parts, names, plannedPerStream, startMs, scenario.streamed)
   const workers: Worker[] = []
   const exits: Array<Promise<unknown>> = []
   const pending = new Map<number, WorkerInterval[]>()
@@ -127,7 +166,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
       if (parts.length < expected) return
       pending.delete(nextSecond)
       if (parts.length > 0) {
-        const record = merge(parts, planned?.[nextSecond] ?? 0, startMs)
+        const record = mergeSecond(parts)
         for (const name of record.endpoints.keys()) {
           if (!seenEndpoints.has(name)) {
             seenEndpoints.add(name)
@@ -172,6 +211,9 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
               sink.start({
                 startMs, plannedLearners: load.learners, durationMs: load.durationMs, plannedPerSecond: planned,
                 model: scenario.model, workers: config.workers,
+                ...(scenario.streamed ? {
+                  streams: streams.map((s, i) => ({ name: s.name, model: s.plan ? 'open' as const : 'closed' as const, startAfterMs: s.startAfterMs, plannedLearners: s.learners, plannedPerSecond: plannedPerStream[i] })),
+                } : {}),
               })
               sink.event({ type: 'phase', phase: 'start', atMs: startMs })
               for (const wk of workers) wk.postMessage({ type: 'start', startAtMs: startMs } satisfies StartCommand)
@@ -223,7 +265,7 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
   for (const second of [...pending.keys()].sort((a, b) => a - b)) {
     nextSecond = second
     const parts = pending.get(second)!
-    if (parts.length > 0) sink.interval(merge(parts, planned?.[second] ?? 0, startMs))
+    if (parts.length > 0) sink.interval(mergeSecond(parts))
   }
   const endMs = systemClock.nowMs()
   sink.event({ type: 'phase', phase: 'end', atMs: endMs })

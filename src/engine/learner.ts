@@ -3,7 +3,7 @@ import type { Clock, TimerHandle, Timers } from '../core/clock.ts'
 import { hashString, Rng } from '../core/rng.ts'
 import { parseDurationMs } from '../core/units.ts'
 import { toThinkDistribution, type ThinkTime } from '../scenario/think.ts'
-import type { Learner, RequestOptions, Response, TransportError } from '../scenario/types.ts'
+import { DEFAULT_STREAM, type Learner, type RequestOptions, type Response, type TransportError } from '../scenario/types.ts'
 import { classifyTransportError, recordOutcome } from '../metrics/outcome.ts'
 import type { OutgoingRequest, RequestSender, ResponseParts } from './http/client.ts'
 import { isExpectedStatus } from '../scenario/expect.ts'
@@ -83,6 +83,9 @@ export class LearnerContext implements Learner {
   readonly id: number
   readonly journey: string
   readonly random: Rng
+  /** The learner's stream, by index in the scenario (its stats) and by name (the scenario's view). */
+  readonly streamIndex: number
+  readonly stream: string
   private readonly host: LearnerHost
   private readonly releaseAtMs: number
   /** Intended time of the next request (epoch ms), set by the engine's own timers. */
@@ -100,8 +103,10 @@ export class LearnerContext implements Learner {
   /** True while waiting on a timer (think, release): safe to interrupt at once. */
   waiting = false
 
-  constructor(host: LearnerHost, id: number, journey: string, random: Rng, arrivalAtMs: number, releaseAtMs: number) {
+  constructor(host: LearnerHost, id: number, journey: string, random: Rng, arrivalAtMs: number, releaseAtMs: number, stream: { index: number; name: string } = { index: 0, name: DEFAULT_STREAM }) {
     this.host = host
+    this.streamIndex = stream.index
+    this.stream = stream.name
     this.id = id
     this.journey = journey
     this.random = random
@@ -111,6 +116,10 @@ export class LearnerContext implements Learner {
 
   get data(): any {
     return this.host.data
+  }
+
+  get seed(): number {
+    return this.host.seed
   }
 
   get signal(): AbortSignal {
@@ -156,7 +165,7 @@ export class LearnerContext implements Learner {
     } catch {
       passed = false
     }
-    this.host.statsAt(this.host.clock.nowMs()).check(label, passed)
+    this.host.statsAt(this.host.clock.nowMs()).streams[this.streamIndex]!.check(label, passed)
     return passed
   }
 
@@ -178,7 +187,7 @@ export class LearnerContext implements Learner {
       return result
     } finally {
       const end = this.host.clock.nowMs()
-      if (!this.interrupted) this.host.statsAt(end).step(name, end - start, failed)
+      if (!this.interrupted) this.host.statsAt(end).streams[this.streamIndex]!.step(name, end - start, failed)
     }
   }
 
@@ -303,7 +312,7 @@ export class LearnerContext implements Learner {
     const end = host.clock.nowMs()
     const latencyMs = end - intendedAt
     const ok = status !== 0 && isExpectedStatus(status, options?.expect)
-    const e = host.statsAt(end).endpoint(name)
+    const e = host.statsAt(end).streams[this.streamIndex]!.endpoint(name)
     recordOutcome(e, status, ok, error, latencyMs, bytes, bytesOut)
     if (status !== 0) {
       const timing = res!.serverTiming

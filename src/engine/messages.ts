@@ -21,18 +21,27 @@ export interface StepSnapshot {
 
 
 
-export interface WorkerInterval {
-  type: 'interval'
-  worker: number
-  second: number
+/** One stream's second as a worker sends it. */
+export interface StreamSnapshot {
   arrivals: { started: number; dropped: number }
   activeLearners: number
-  /** Most learners active at once during the second. */
+  /** Most of the stream's learners active at once during the second. */
   peakActive: number
   journeys: Record<string, JourneyCounts>
   endpoints: Record<string, EndpointSnapshot>
   steps: Record<string, StepSnapshot>
   checks: Record<string, { pass: number; fail: number }>
+}
+
+export interface WorkerInterval {
+  type: 'interval'
+  worker: number
+  second: number
+  activeLearners: number
+  /** Most learners active at once during the second, over all streams. */
+  peakActive: number
+  /** Per stream, in the scenario's order. */
+  streams: StreamSnapshot[]
   /** Lateness of journey starts against the plan, µs (empty histogram when none started). */
   startLag: string
   /** Journeys that threw this second, counted by journey, place and message. */

@@ -7,8 +7,7 @@ import type { Clock, TimerHandle, Timers } from '../core/clock.ts'
 import { Rng } from '../core/rng.ts'
 import type { GeneratorSelf } from '../metrics/interval.ts'
 import { JourneyPicker } from '../scenario/journey-picker.ts'
-import { shapeLoad, type ShapedLoad } from '../scenario/shape.ts'
-import type { Scenario } from '../scenario/types.ts'
+import type { Scenario, Stream } from '../scenario/types.ts'
 import type { EngineConfig } from './config.ts'
 import { ClosedConcurrency } from './executors/closed-concurrency.ts'
 import type { Executor, ExecutorHost } from './executors/executor.ts'
@@ -17,7 +16,7 @@ import type { RequestSender } from './http/client.ts'
 import { journeyErrorMessage, journeyErrorSite } from './journey-error.ts'
 import { Interrupted, LearnerContext, type LearnerHost } from './learner.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
-import { arrivalPlan } from './schedule/arrival-plan.ts'
+import { runLoad, type StreamRun } from './schedule/streams.ts'
 import { IntervalStats } from './stats.ts'
 
 /** A second's report is sent this long after the second ends, so responses that straddle the boundary land in it. */
@@ -56,13 +55,15 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   /** Most responses this worker received in one second of the run so far. */
   private peakAnswered = 0
   private readonly index: number
-  private readonly picker: JourneyPicker<Scenario['journeys'][number]>
+  /** Per stream: its name and journey picker, and its learners active now. */
+  private readonly streams: Array<{ index: number; name: string; picker: JourneyPicker<Stream['journeys'][number]> }>
+  private readonly activeByStream: number[]
   private readonly gracefulStopMs: number
   private readonly monitor: SelfSampler
   private readonly post: (message: WorkerMessage) => void
   private readonly active = new Set<LearnerContext>()
   private readonly executors: Executor[]
-  private stats = new IntervalStats()
+  private stats: IntervalStats
   private second = 0
   startAtMs = 0
   stopping = false
@@ -79,14 +80,16 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     this.seed = config.seed
     this.origin = new URL(config.target).origin
     this.data = config.setupData
-    this.picker = new JourneyPicker(scenario.journeys)
+    this.streams = scenario.streams.map((st, i) => ({ index: i, name: st.name, picker: new JourneyPicker(st.journeys) }))
+    this.activeByStream = scenario.streams.map(() => 0)
+    this.stats = new IntervalStats(scenario.streams.length)
     this.maxActive = Math.max(1, Math.ceil(config.maxLearners / config.workers))
     this.connections = config.connections
     this.timeoutSeconds = config.requestTimeoutMs / 1000
     this.gracefulStopMs = config.gracefulStopMs
     // Plans are made here, before the worker reports ready, not at the start instant: 100,000
     // arrivals take about 10 ms to plan, which the first arrivals would otherwise start late by.
-    this.executors = [executorFor(this, shapeLoad(scenario, config.shape), config, index)]
+    this.executors = runLoad(scenario, config.shape, config).streams.map((st) => executorFor(this, st, config, index))
   }
 
   get activeCount(): number {
@@ -116,15 +119,15 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     return queued > this.connections && queued > Math.max(this.peakAnswered, this.connections) * this.timeoutSeconds
   }
 
-  dropArrival(atMs: number): void {
-    this.statsAt(atMs).dropped++
+  dropArrival(stream: number, atMs: number): void {
+    this.statsAt(atMs).streams[stream]!.dropped++
   }
 
   /** Sends the current second and starts the next. */
   private flush(): void {
-    const drained = this.stats.drain()
+    const drained = this.stats.drain(this.activeByStream)
     let answered = 0
-    for (const name in drained.endpoints) answered += drained.endpoints[name]!.count
+    for (const st of drained.streams) for (const name in st.endpoints) answered += st.endpoints[name]!.count
     if (answered > this.peakAnswered) this.peakAnswered = answered
     const pool = this.http.stats()
     const self = this.monitor.sample()
@@ -146,15 +149,19 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     }, Math.max(0, nextBoundary - this.clock.nowMs()))
   }
 
-  startJourney(id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): LearnerContext {
+  startJourney(streamIndex: number, id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): LearnerContext {
     const now = this.clock.nowMs()
     const stats = this.statsAt(now)
+    const stream = this.streams[streamIndex]!
+    const own = stats.streams[streamIndex]!
     const random = new Rng(this.seed, id)
-    const journey = this.picker.pick(random)
-    const learner = new LearnerContext(this, id, journey.name, random, arrivalAtMs, releaseAtMs)
-    stats.started++
+    const journey = stream.picker.pick(random)
+    const learner = new LearnerContext(this, id, journey.name, random, arrivalAtMs, releaseAtMs, stream)
+    own.started++
     if (this.active.size >= stats.peakActive) stats.peakActive = this.active.size + 1
-    stats.journey(journey.name).started++
+    const streamActive = ++this.activeByStream[streamIndex]!
+    if (streamActive > own.peakActive) own.peakActive = streamActive
+    own.journey(journey.name).started++
     stats.startLag.recordValue(Math.max(1, Math.min(3_600_000_000, Math.round((now - arrivalAtMs) * 1000))))
     this.active.add(learner)
     let run: Promise<void>
@@ -165,19 +172,20 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     }
     run.then(
       () => {
-        this.statsAt(this.clock.nowMs()).journey(journey.name).completed++
+        this.statsAt(this.clock.nowMs()).streams[streamIndex]!.journey(journey.name).completed++
       },
       (error: unknown) => {
         const s = this.statsAt(this.clock.nowMs())
         if (error instanceof Interrupted || learner.interrupted) {
-          s.journey(journey.name).interrupted++
+          s.streams[streamIndex]!.journey(journey.name).interrupted++
         } else {
-          s.journey(journey.name).failed++
+          s.streams[streamIndex]!.journey(journey.name).failed++
           s.journeyError(journey.name, journeyErrorMessage(error), journeyErrorSite(error))
         }
       },
     ).finally(() => {
       this.active.delete(learner)
+      this.activeByStream[streamIndex]!--
       afterEnd?.()
       if (this.stopping && this.active.size === 0) this.finished()
     })
@@ -229,7 +237,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   async run(startAtMs: number, stopped: Promise<unknown>): Promise<void> {
     this.startAtMs = startAtMs
     this.second = 0
-    this.stats = new IntervalStats()
+    this.stats = new IntervalStats(this.streams.length)
     const wait = startAtMs - this.clock.nowMs()
     if (wait > 0) await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait))
     this.scheduleFlush()
@@ -246,7 +254,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
 }
 
 /** The executor of a stream: the open model from its seeded plan, or the closed model. */
-function executorFor(host: ExecutorHost, load: ShapedLoad, config: EngineConfig, index: number): Executor {
-  if (load.arrival) return new OpenArrivals(host, arrivalPlan(load.arrival, { seed: config.seed, spacing: config.spacing }), index, config.workers)
-  return new ClosedConcurrency(host, load.concurrency!, index, config.workers)
+function executorFor(host: ExecutorHost, stream: StreamRun, config: EngineConfig, index: number): Executor {
+  if (stream.plan) return new OpenArrivals(host, { ...stream, plan: stream.plan }, index, config.workers)
+  return new ClosedConcurrency(host, { ...stream, concurrency: stream.concurrency! }, index, config.workers)
 }

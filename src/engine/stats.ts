@@ -1,6 +1,6 @@
 import { encodeHistogram, latencyHistogram, recordUs, type Histogram } from '../metrics/histogram.ts'
 import { journeyCounts, MAX_DISTINCT_JOURNEY_ERRORS, OVERFLOW_JOURNEY_ERROR, type JourneyCounts, type JourneyError } from '../metrics/interval.ts'
-import type { EndpointSnapshot, StepSnapshot } from './messages.ts'
+import type { EndpointSnapshot, StepSnapshot, StreamSnapshot } from './messages.ts'
 
 /** One endpoint's numbers for the current second; histograms are reused, never reallocated. */
 export class EndpointStats {
@@ -52,20 +52,16 @@ class StepStats {
   readonly duration = latencyHistogram()
 }
 
-/** Everything a worker counts during one second of the run. */
-export class IntervalStats {
+/** What a worker counts for one stream during one second: arrivals, journeys, endpoints, steps, checks. */
+export class StreamStats {
   readonly endpoints = new Map<string, EndpointStats>()
   private readonly stepStats = new Map<string, StepStats>()
   journeys: Record<string, JourneyCounts> = {}
   checks: Record<string, { pass: number; fail: number }> = {}
   started = 0
   dropped = 0
-  /** Most learners active at once in this second (set by the worker as journeys start). */
+  /** Most of the stream's learners active at once in this second. */
   peakActive = 0
-  readonly startLag = latencyHistogram()
-  journeyErrors: JourneyError[] = []
-  /** Writes the target acknowledged this second: [kind, key, value, at (epoch ms)]. */
-  writes: Array<[string, string, string | number | null, number]> = []
 
   endpoint(name: string): EndpointStats {
     let e = this.endpoints.get(name)
@@ -97,6 +93,51 @@ export class IntervalStats {
     recordUs(s.duration, ms * 1000)
   }
 
+  /** Takes this second's numbers and resets for the next; `active` is the stream's learners now. */
+  drain(active: number): StreamSnapshot {
+    const endpoints: Record<string, EndpointSnapshot> = {}
+    for (const [name, e] of this.endpoints) {
+      const snap = e.snapshot()
+      if (snap) endpoints[name] = snap
+    }
+    const steps: Record<string, StepSnapshot> = {}
+    for (const [name, s] of this.stepStats) {
+      if (s.count === 0) continue
+      steps[name] = { count: s.count, failed: s.failed, duration: encodeHistogram(s.duration) }
+      s.count = 0
+      s.failed = 0
+      s.duration.reset()
+    }
+    const out: StreamSnapshot = {
+      arrivals: { started: this.started, dropped: this.dropped },
+      activeLearners: active,
+      peakActive: Math.max(this.peakActive, active),
+      journeys: this.journeys, endpoints, steps, checks: this.checks,
+    }
+    this.started = 0
+    this.dropped = 0
+    this.peakActive = active
+    this.journeys = {}
+    this.checks = {}
+    return out
+  }
+}
+
+/** Everything a worker counts during one second of the run: per stream, and what is the run's. */
+export class IntervalStats {
+  /** Per stream, in the scenario's order. */
+  readonly streams: StreamStats[]
+  /** Most learners active at once in this second, over all streams (set by the worker as journeys start). */
+  peakActive = 0
+  readonly startLag = latencyHistogram()
+  journeyErrors: JourneyError[] = []
+  /** Writes the target acknowledged this second: [kind, key, value, at (epoch ms)]. */
+  writes: Array<[string, string, string | number | null, number]> = []
+
+  constructor(streams = 1) {
+    this.streams = Array.from({ length: streams }, () => new StreamStats())
+  }
+
   /** Counts a journey that threw: every one is counted, distinct (journey, place, message) kept apart up to a cap. */
   journeyError(journey: string, message: string, location: string | undefined): void {
     const text = message.length > 300 ? `${message.slice(0, 299)}…` : message
@@ -115,37 +156,16 @@ export class IntervalStats {
     else this.journeyErrors.push({ journey, message: OVERFLOW_JOURNEY_ERROR, count: 1 })
   }
 
-  /** Takes this second's numbers and resets for the next. */
-  drain() {
-    const endpoints: Record<string, EndpointSnapshot> = {}
-    for (const [name, e] of this.endpoints) {
-      const snap = e.snapshot()
-      if (snap) endpoints[name] = snap
-    }
-    const steps: Record<string, StepSnapshot> = {}
-    for (const [name, s] of this.stepStats) {
-      if (s.count === 0) continue
-      steps[name] = { count: s.count, failed: s.failed, duration: encodeHistogram(s.duration) }
-      s.count = 0
-      s.failed = 0
-      s.duration.reset()
-    }
+  /** Takes this second's numbers and resets for the next; `active[i]` is stream i's learners now. */
+  drain(active: readonly number[]) {
     const out = {
-      arrivals: { started: this.started, dropped: this.dropped },
+      streams: this.streams.map((s, i) => s.drain(active[i] ?? 0)),
       peakActive: this.peakActive,
-      journeys: this.journeys,
-      endpoints,
-      steps,
-      checks: this.checks,
       startLag: encodeHistogram(this.startLag),
       journeyErrors: this.journeyErrors,
       writes: this.writes,
     }
-    this.started = 0
-    this.dropped = 0
     this.peakActive = 0
-    this.journeys = {}
-    this.checks = {}
     this.journeyErrors = []
     this.writes = []
     this.startLag.reset()

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { systemClock, systemTimers } from '../core/clock.ts'
 import type { Scenario } from '../scenario/types.ts'
+import { setRunParameters } from '../scenario/params.ts'
 import type { StartCommand, WorkerInit } from './config.ts'
 import { HttpClient } from './http/client.ts'
 import { warmUpRequestPath } from './http/warm-up.ts'
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit
   const { config } = init
   let scenario: Scenario
+  // The scenario may read env() and secret() at its top level.
+  setRunParameters(config.parameters)
   try {
     scenario = await importScenario(config.scenarioFile)
   } catch (error) {

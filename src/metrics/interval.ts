@@ -74,22 +74,32 @@ export interface EndpointInterval extends OutcomeCounters {
   timingDesc: Record<string, number>
 }
 
-/** One second of the run, merged over all workers: what sinks (recording, progress) receive. */
-export interface IntervalRecord {
-  second: number
-  startMs: number
+/** One stream's second, merged over all workers. */
+export interface StreamInterval {
+  name: string
   arrivals: { planned: number; started: number; dropped: number }
   activeLearners: number
-  /** Most learners active at once during the second (summed over workers: at most that many). */
+  /** Most of the stream's learners active at once during the second (summed over workers). */
   peakActive: number
   journeys: Record<string, JourneyCounts>
   endpoints: Map<string, EndpointInterval>
   steps: Map<string, { count: number; failed: number; duration: Histogram }>
   checks: Record<string, { pass: number; fail: number }>
+}
+
+/**
+ * One second of the run, merged over all workers: what sinks (recording, progress) receive. The
+ * top-level counts are the whole run's (over all streams); `streams` splits them per stream.
+ */
+export interface IntervalRecord extends Omit<StreamInterval, 'name'> {
+  second: number
+  startMs: number
   startLag: Histogram
   /** Journeys that threw in this second, by journey, place and message. */
   journeyErrors: JourneyError[]
   generator: { workers: GeneratorSelf[] }
+  /** Per stream, in the scenario's order: present when the scenario is written with `streams`. */
+  streams?: StreamInterval[]
 }
 
 export type EngineEvent =
@@ -107,6 +117,8 @@ export type EngineEvent =
 
 export interface EngineStart {
   startMs: number
+  /** The scenario's streams when it is written with `streams` (records then keep a series per stream). */
+  streams?: Array<{ name: string; model: 'open' | 'closed'; startAfterMs: number; plannedLearners: number; plannedPerSecond: Uint32Array | undefined }>
   plannedLearners: number
   durationMs: number
   plannedPerSecond: Uint32Array | undefined

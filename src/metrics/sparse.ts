@@ -160,3 +160,19 @@ export function mergeSparse(list: Iterable<SparseHistogram>): Histogram {
   for (const s of list) addSparse(h, s)
   return h
 }
+
+/**
+ * Counts per bucket of a coarser layout (Prometheus `le` bounds, µs ascending): `counts[i]` holds the
+ * values in (bound[i−1], bound[i]] by each HdrHistogram bucket's highest equivalent value, the
+ * last entry those above the last bound. Not cumulative.
+ */
+export function countsByBound(s: SparseHistogram, boundsUs: readonly number[]): number[] {
+  const out = new Array<number>(boundsUs.length + 1).fill(0)
+  let b = 0
+  for (let k = 0; k < s.indices.length; k++) {
+    const v = layout.highestEquivalentValue(layout.valueFromIndex(s.indices[k]!))
+    while (b < boundsUs.length && v > boundsUs[b]!) b++
+    out[b]! += s.counts[k]!
+  }
+  return out
+}

@@ -17,6 +17,8 @@ export interface RecordedRun {
   complete: boolean
   endpoints: Map<string, string>
   steps: Map<string, string>
+  /** In a run with streams: the stream of each endpoint and step id. */
+  streamOf: Map<string, string>
   intervals: IntervalLine[]
   events: EventLine[]
   resources: ResourceLine[]
@@ -49,15 +51,18 @@ export function readRun(dir: string): RecordedRun {
   const resources = readNdjson<ResourceLine>(path.join(dir, FILES.resources), validateResourceLine, warnings)
   const endpoints = new Map(run.endpoints.map((e) => [e.id, e.name]))
   const steps = new Map(run.steps.map((s) => [s.id, s.name]))
+  const streamOf = new Map<string, string>()
+  for (const e of [...run.endpoints, ...run.steps]) if (e.stream !== undefined) streamOf.set(e.id, e.stream)
   // A run killed before its end has no endpoint table in run.json: events.ndjson names them.
   for (const e of events) {
     if (e.type === 'endpoint') endpoints.set(e.id, e.name)
     if (e.type === 'step') steps.set(e.id, e.name)
+    if ((e.type === 'endpoint' || e.type === 'step') && e.stream !== undefined) streamOf.set(e.id, e.stream)
   }
   const complete = run.status !== 'running'
   if (!complete) warnings.push(`${FILES.run}: the run never recorded its end (killed?); data up to its last whole second`)
   const drill = readDrill(dir, warnings)
-  return { dir, run, complete, endpoints, steps, intervals, events, resources, ...(drill ? { drill } : {}), warnings }
+  return { dir, run, complete, endpoints, steps, streamOf, intervals, events, resources, ...(drill ? { drill } : {}), warnings }
 }
 
 export interface LoggedHistogram {

@@ -6,10 +6,13 @@ import { UserError } from '../core/errors.ts'
 import type { Histogram } from '../metrics/histogram.ts'
 import type { EngineEvent, EngineSink, EngineStart, IntervalRecord } from '../metrics/interval.ts'
 import { FILES } from './layout/files.ts'
-import type { EndpointLine, EventLine, IntervalLine, ResourceLine } from './layout/lines.ts'
+import type { EndpointLine, EventLine, IntervalLine, ResourceLine, StreamLine } from './layout/lines.ts'
 import { endReasonOfStatus, type EndReason, type RunJson, type RunStatus } from './layout/run-json.ts'
 import { endpointId, START_LAG_TAG, stepId, TAG_LEGEND, timingTag } from './layout/tags.ts'
 import type { ResourceSample } from './samplers/index.ts'
+
+/** What a secret's value is written as. */
+export const REDACTED = '[secret]'
 
 function runDirError(dir: string, action: string, error: unknown): UserError {
   const e = error as NodeJS.ErrnoException
@@ -34,6 +37,10 @@ export class RunDirWriter implements EngineSink {
   /** Resource samples taken before the start: written with negative times once it is known. */
   private early: Array<{ atMs: number; sample: ResourceSample }> = []
   private closed = false
+  /** Values never written (the run's secrets): replaced wherever they would appear. */
+  private redact: readonly string[] = []
+  /** The scenario has streams: endpoints and steps get ids per stream. */
+  private streamed = false
   private failure: UserError | undefined
   /** Called once, at the first write that fails (disk full, file system gone read-only). */
   onFailure: ((error: UserError) => void) | undefined
@@ -49,7 +56,7 @@ export class RunDirWriter implements EngineSink {
   }
 
   /** Creates the directory (refusing one that already holds anything) and writes run.json. */
-  static create(dir: string, run: RunJson): RunDirWriter {
+  static create(dir: string, run: RunJson, options: { redact?: readonly string[] } = {}): RunDirWriter {
     try {
       if (existsSync(dir) && readdirSync(dir).length > 0) {
         throw new UserError('LMSLOAD_RUN_DIR', `${dir} already exists and is not empty; choose another --out (runs are never overwritten)`)
@@ -60,6 +67,7 @@ export class RunDirWriter implements EngineSink {
       throw runDirError(dir, 'create the run directory', error)
     }
     const writer = new RunDirWriter(dir, run)
+    writer.redact = (options.redact ?? []).filter((v) => v !== '')
     writer.writeRunJson()
     return writer
   }
@@ -75,10 +83,15 @@ export class RunDirWriter implements EngineSink {
     this.onFailure?.(error)
   }
 
+  private redacted(text: string): string {
+    for (const secret of this.redact) if (text.includes(secret)) text = text.split(secret).join(REDACTED)
+    return text
+  }
+
   private write(file: keyof RunDirWriter['fds'], text: string): void {
     if (this.closed || this.failure || text === '') return
     try {
-      writeSync(this.fds[file], text)
+      writeSync(this.fds[file], this.redacted(text))
     } catch (error) {
       this.fail(runDirError(this.dir, `write ${FILES[file]}`, error))
     }
@@ -87,35 +100,40 @@ export class RunDirWriter implements EngineSink {
   /** run.json is replaced atomically: write a temporary file, flush it, rename over. */
   private writeRunJson(): void {
     try {
-      writeFileAtomic(path.join(this.dir, FILES.run), `${JSON.stringify(this.run, null, 2)}\n`)
+      writeFileAtomic(path.join(this.dir, FILES.run), this.redacted(`${JSON.stringify(this.run, null, 2)}\n`))
     } catch (error) {
       throw runDirError(this.dir, 'write run.json', error)
     }
   }
 
-  private endpointId(name: string): string {
-    let id = this.endpointIds.get(name)
+  /** The id of endpoint `name` (of `stream`, in a run with streams): numbered by first appearance. */
+  private endpointId(name: string, stream?: string): string {
+    const key = stream === undefined ? name : `${stream}\u0000${name}`
+    let id = this.endpointIds.get(key)
     if (!id) {
       id = endpointId(this.endpointIds.size + 1)
-      this.endpointIds.set(name, id)
-      this.run.endpoints.push({ id, name })
-      this.writeEvent({ type: 'endpoint', id, name })
+      this.endpointIds.set(key, id)
+      const entry = { id, name, ...(stream !== undefined ? { stream } : {}) }
+      this.run.endpoints.push(entry)
+      this.writeEvent({ type: 'endpoint', ...entry })
     }
     return id
   }
 
-  private stepId(name: string): string {
-    let id = this.stepIds.get(name)
+  private stepId(name: string, stream?: string): string {
+    const key = stream === undefined ? name : `${stream}\u0000${name}`
+    let id = this.stepIds.get(key)
     if (!id) {
       id = stepId(this.stepIds.size + 1)
-      this.stepIds.set(name, id)
-      this.run.steps.push({ id, name })
-      this.writeEvent({ type: 'step', id, name })
+      this.stepIds.set(key, id)
+      const entry = { id, name, ...(stream !== undefined ? { stream } : {}) }
+      this.run.steps.push(entry)
+      this.writeEvent({ type: 'step', ...entry })
     }
     return id
   }
 
-  private writeEvent(event: { type: 'endpoint' | 'step'; id: string; name: string }): void {
+  private writeEvent(event: { type: 'endpoint' | 'step'; id: string; name: string; stream?: string }): void {
     const line: EventLine = { t: this.startMs ? Math.round(Date.now() - this.startMs) / 1000 : 0, ...event }
     this.write('events', `${JSON.stringify(line)}\n`)
   }
@@ -128,6 +146,7 @@ export class RunDirWriter implements EngineSink {
 
   start(info: EngineStart): void {
     this.startMs = info.startMs
+    this.streamed = info.streams !== undefined
     this.run.plan.startMs = Math.round(info.startMs)
     this.run.plan.learners = info.plannedLearners
     this.run.plan.durationMs = info.durationMs
@@ -148,19 +167,30 @@ export class RunDirWriter implements EngineSink {
 
   interval(record: IntervalRecord): void {
     const endpoints: Record<string, EndpointLine> = {}
-    let requests = 0
-    for (const [name, e] of record.endpoints) {
-      const id = this.endpointId(name)
-      requests += e.count
-      endpoints[id] = { count: e.count, ok: e.ok, errors: e.errors, statuses: e.statuses, bytesIn: e.bytesIn, bytesOut: e.bytesOut, timingDesc: e.timingDesc }
-      this.logHistogram(id, e.latency, record.second)
-      for (const [component, h] of e.timing) this.logHistogram(timingTag(id, component), h, record.second)
-    }
     const steps: IntervalLine['steps'] = {}
-    for (const [name, s] of record.steps) {
-      const id = this.stepId(name)
-      steps[id] = { count: s.count, failed: s.failed }
-      this.logHistogram(id, s.duration, record.second)
+    let requests = 0
+    // A run with streams records each stream's endpoints and steps under ids of their own; the
+    // run's totals per endpoint are their sums (the analyzer merges ids of one name).
+    const parts = record.streams ?? [{ ...record, name: undefined }]
+    const streamLines: Record<string, StreamLine> = {}
+    for (const part of parts) {
+      let partRequests = 0
+      for (const [name, e] of part.endpoints) {
+        const id = this.endpointId(name, part.name)
+        partRequests += e.count
+        endpoints[id] = { count: e.count, ok: e.ok, errors: e.errors, statuses: e.statuses, bytesIn: e.bytesIn, bytesOut: e.bytesOut, timingDesc: e.timingDesc }
+        this.logHistogram(id, e.latency, record.second)
+        for (const [component, h] of e.timing) this.logHistogram(timingTag(id, component), h, record.second)
+      }
+      for (const [name, st] of part.steps) {
+        const id = this.stepId(name, part.name)
+        steps[id] = { count: st.count, failed: st.failed }
+        this.logHistogram(id, st.duration, record.second)
+      }
+      requests += partRequests
+      if (part.name !== undefined) {
+        streamLines[part.name] = { arrivals: part.arrivals, active: part.activeLearners, peakActive: Math.max(part.peakActive, part.activeLearners), requests: partRequests, checks: part.checks }
+      }
     }
     this.logHistogram(START_LAG_TAG, record.startLag, record.second)
     this.totals.planned += record.arrivals.planned
@@ -171,6 +201,7 @@ export class RunDirWriter implements EngineSink {
       t: record.second, ts: Math.round(record.startMs), arrivals: record.arrivals, active: record.activeLearners, peakActive: Math.max(record.peakActive, record.activeLearners), requests,
       journeys: record.journeys, endpoints, steps, checks: record.checks, generator: record.generator,
       ...(record.journeyErrors.length ? { journeyErrors: record.journeyErrors } : {}),
+      ...(record.streams ? { streams: streamLines } : {}),
     }
     this.write('intervals', `${JSON.stringify(line)}\n`)
     this.write('latency', this.hlogBuffer)
@@ -179,7 +210,8 @@ export class RunDirWriter implements EngineSink {
 
   event(event: EngineEvent): void {
     if (event.type === 'endpoint') {
-      this.endpointId(event.name)
+      // In a run with streams, ids are per stream and given as the seconds come.
+      if (!this.streamed) this.endpointId(event.name)
       return
     }
     const { atMs, ...rest } = event

@@ -1,3 +1,4 @@
+import { interferenceLine, streamLine } from './streams-text.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import { ms, notEvaluated, pct, rate } from './format.ts'
 import { headline } from './headline.ts'
@@ -25,6 +26,15 @@ export function consoleSummary(a: Analysis): string {
   if (a.budgets.length > 0) {
     out.push('Budgets')
     for (const b of a.budgets) out.push(`  ${budgetStatus(b)}  ${b.target}: ${b.rule} (${budgetDetail(b)})${b.source === 'default' ? ' [default]' : ''}`)
+    out.push('')
+  }
+  if (a.streams?.length) {
+    out.push('Streams')
+    for (const st of a.streams) out.push(`  ${streamLine(st)}`)
+    for (const st of a.streams) for (const i of st.interference) {
+      const line = interferenceLine(st, i)
+      if (line) out.push(`  slowed: ${line}`)
+    }
     out.push('')
   }
   if (a.findings.length > 0) {

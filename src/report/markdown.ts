@@ -1,3 +1,4 @@
+import { interferenceLine, streamLine } from './streams-text.ts'
 import { drillSentence, outageLines } from './drill.ts'
 import type { Analysis } from '../analyze/analysis.ts'
 import type { Comparison } from '../analyze/compare/compare.ts'
@@ -46,6 +47,11 @@ export function markdownSummary(a: Analysis, options: { reportFile?: string } = 
     out.push('', '### Budgets', '', mdTable(['', 'target', 'rule', 'measured', 'margin'], a.budgets.map((b) => [
       b.verdict.kind === 'passed' ? '✅' : b.verdict.kind === 'failed' ? '❌' : '❔', `${b.target}${b.source === 'default' ? ' (default)' : ''}`, b.rule, budgetDetail(b), b.margin === null ? '–' : signedPct(b.margin),
     ]), ['l', 'l', 'l', 'r', 'r']))
+  }
+  if (a.streams?.length) {
+    out.push('', '### Streams', '', ...a.streams.map((st) => `- ${cell(streamLine(st))}`))
+    const slowed = a.streams.flatMap((st) => st.interference.map((i) => interferenceLine(st, i)).filter((l): l is string => l !== undefined))
+    if (slowed.length) out.push('', ...slowed.map((l) => `- slowed: ${cell(l)}`))
   }
   out.push('', '### Findings', '')
   if (a.findings.length === 0) out.push('No bottleneck stood out.')

@@ -49,6 +49,10 @@ export interface Learner<Data = unknown> {
   /** 0-based index of this learner in the run's arrival plan (unique across workers). */
   readonly id: number
   readonly journey: string
+  /** The traffic stream the learner belongs to ('default' in a scenario without `streams`). */
+  readonly stream: string
+  /** The run's random seed (--seed): with `id`, what a data table's hand-out is a function of. */
+  readonly seed: number
   /** What the scenario's setup() returned. */
   readonly data: Data
   /** Faker seeded for this learner: the same seed gives the same identity. */
@@ -119,29 +123,91 @@ export interface ScenarioOptions {
 /** Budgets per endpoint (`'POST /api/quizzes/:id/attempts'`), per step (`'step:start exam'`) or `overall`. */
 export type Budgets = Record<string, readonly string[]>
 
-interface ScenarioBase<Data> {
+/**
+ * A budget rule that also stops the run when broken (k6's `abortOnFail`): judged every second on
+ * the last `window` of the run (default '30s'), from `delayAbortEval` on (default: the window's
+ * length). The run then stops its arrivals, lets running journeys finish, writes everything and
+ * exits 99, its end reason "stopped by a budget". After the run the rule is judged like any other.
+ */
+export interface AbortingRule {
+  threshold: string
+  abortOnFail: true
+  delayAbortEval?: string
+  window?: string
+}
+
+/** Budgets as a scenario writes them: rule texts, or rules that stop the run when broken. */
+export type BudgetsDefinition = Record<string, ReadonlyArray<string | AbortingRule>>
+
+/** A rule that stops the run when broken, as the run receives it. */
+export interface AbortBudget {
+  /** The budget target, with its stream when the rule is a stream's (`stream:exam …`). */
+  target: string
+  rule: string
+  delayMs: number
+  windowMs: number
+}
+
+/** One load model: exactly one of an arrival profile (open model) or a concurrency profile (closed model). */
+type LoadModel = { arrival: ArrivalProfile; concurrency?: never } | { concurrency: ConcurrencyProfile; arrival?: never }
+
+/**
+ * One traffic stream of a scenario with several (`streams`): its own load model and journey mix,
+ * started `startAfter` into the run, with budgets judged on its traffic alone.
+ */
+export type StreamDefinition<Data = unknown> = LoadModel & {
+  journeys: Record<string, Journey<Data>>
+  /** When the stream's profile starts, from the start of the run (default '0s'). */
+  startAfter?: string
+  /** Budgets on this stream's traffic only: keys as in the scenario's `budgets` ('overall', endpoints, 'step:…'). */
+  budgets?: BudgetsDefinition
+}
+
+interface ScenarioCommon<Data> {
   name: string
   description?: string
-  journeys: Record<string, Journey<Data>>
   setup?: (context: SetupContext) => Promise<Data> | Data
-  budgets?: Budgets
+  budgets?: BudgetsDefinition
   tags?: Record<string, string>
   options?: ScenarioOptions
 }
 
-export type ScenarioDefinition<Data = unknown> = ScenarioBase<Data> &
-  ({ arrival: ArrivalProfile; concurrency?: never } | { concurrency: ConcurrencyProfile; arrival?: never })
+/**
+ * A scenario: one stream (`arrival` or `concurrency`, and `journeys`), or several (`streams`), each
+ * with its own load model and journeys, sharing the run's clock, target, setup data and pools.
+ */
+export type ScenarioDefinition<Data = unknown> = ScenarioCommon<Data> &
+  ((LoadModel & { journeys: Record<string, Journey<Data>>; streams?: never }) |
+    { streams: Record<string, StreamDefinition<Data>>; arrival?: never; concurrency?: never; journeys?: never })
+
+/** A validated stream, as the engine receives it. */
+export interface Stream<Data = unknown> {
+  readonly name: string
+  readonly model: 'open' | 'closed'
+  readonly arrival: ArrivalProfile | undefined
+  readonly concurrency: ConcurrencyProfile | undefined
+  readonly journeys: ReadonlyArray<{ name: string; weight: number; run: Journey<Data>['run'] }>
+  readonly startAfterMs: number
+}
+
+/** The one stream of a scenario written without `streams`. */
+export const DEFAULT_STREAM = 'default'
 
 /** A validated scenario, as the engine receives it. */
 export interface Scenario<Data = unknown> {
   readonly name: string
   readonly description: string
+  /** 'open' when any stream follows an arrival plan, 'closed' when every stream is closed. */
   readonly model: 'open' | 'closed'
-  readonly arrival: ArrivalProfile | undefined
-  readonly concurrency: ConcurrencyProfile | undefined
-  readonly journeys: ReadonlyArray<{ name: string; weight: number; run: Journey<Data>['run'] }>
+  /** In the order written; one stream named `default` when the scenario has no `streams`. */
+  readonly streams: ReadonlyArray<Stream<Data>>
+  /** Written with `streams`: the run records a series per stream (even for one). */
+  readonly streamed: boolean
   readonly setup: ((context: SetupContext) => Promise<Data> | Data) | undefined
+  /** The scenario's budgets (rule texts), with each stream's own under `stream:<name> …` keys. */
   readonly budgets: Budgets
+  /** The rules among them that stop the run when broken (`abortOnFail`). */
+  readonly aborts: readonly AbortBudget[]
   readonly tags: Record<string, string>
   readonly options: Required<ScenarioOptions>
   /** Where defineScenario() was called (file:line). */

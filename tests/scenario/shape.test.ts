@@ -32,7 +32,7 @@ describe('--scale, --size and --duration reshape the load', () => {
     const closed = defineScenario({ name: 'closed', concurrency: concurrency.ramp({ stages: [{ target: 100, duration: '60s' }] }), journeys })
     const shaped = shapeLoad(closed, { scale: 0.5, durationMs: 30_000 })
     expect(shaped.learners).toBe(50)
-    expect(shaped.concurrency!.targetAt(15_000)).toBe(25)
+    expect(shaped.streams[0]!.concurrency!.targetAt(15_000)).toBe(25)
   })
 })
 

@@ -1,6 +1,6 @@
 // Every ready scenario, shortened, against the real reference backend: each must produce a
 // complete run directory with its plan honoured and no journey, check or HTTP failing.
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ const SCENARIOS: Array<[string, { scale?: number; durationMs: number }]> = [
   ['enrollment-day', { scale: 0.02, durationMs: 6000 }],
   ['deadline-rush', { scale: 0.02, durationMs: 6000 }],
   ['daily-cycle', { scale: 0.5, durationMs: 6000 }],
+  ['exam-day', { scale: 0.1, durationMs: 15000 }],
 ]
 
 const suite = backendForSuite()
@@ -43,5 +44,15 @@ describe('the scenario suite against the reference backend', () => {
     const httpErrors = run.intervals.flatMap((i) => Object.entries(i.endpoints).filter(([, e]) => e.count !== e.ok).map(([id, e]) => `${run.endpoints.get(id)}: ${JSON.stringify(e.statuses)} ${JSON.stringify(e.errors)}`))
     expect(httpErrors).toEqual([])
     for (const route of [...run.endpoints.values()]) expect(route).not.toMatch(/\/\d+(\/|$)/)
+    if (name === 'exam-day') {
+      // Three streams side by side, and the background's latency set against the exam's busy seconds.
+      const a = outcome.analysis
+      expect(a.streams!.map((s) => s.name)).toEqual(['background', 'exam', 'deadline'])
+      for (const s of a.streams!) expect(s.overall.count, s.name).toBeGreaterThan(0)
+      expect(a.streams![0]!.interference.map((i) => i.by)).toContain('exam')
+      const html = readFileSync(path.join(out, 'report.html'), 'utf8')
+      expect(html).toContain('<section id="streams">')
+      expect(html).toContain('Streams: p95 latency side by side')
+    }
   })
 })

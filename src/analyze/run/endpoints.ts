@@ -6,12 +6,13 @@ import type { EndpointSummary, Series } from '../analysis.ts'
 import type { Collected } from '../stats/collect.ts'
 import { summarise } from '../stats/latency.ts'
 import { addOutcomeCounts, addTallies } from '../../metrics/outcome.ts'
+import type { Histogram } from '../../metrics/histogram.ts'
 
-type EndpointCounts = IntervalLine['endpoints'][string]
+export type EndpointCounts = IntervalLine['endpoints'][string]
 
-const zero = (): EndpointCounts => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, timingDesc: {} })
+export const zero = (): EndpointCounts => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, timingDesc: {} })
 
-function addCounts(c: EndpointCounts, e: EndpointCounts): void {
+export function addCounts(c: EndpointCounts, e: EndpointCounts): void {
   addOutcomeCounts(c, e)
   addTallies(c.timingDesc ??= {}, e.timingDesc ?? {})
 }
@@ -43,23 +44,26 @@ export function endpointSummaries(run: RecordedRun, seconds: number, series: Ser
     }
   }
   const durationSec = rateSeconds(run, series, seconds)
-  const summary = (name: string, c: EndpointCounts, hist = collected.latency.get(name)): EndpointSummary => {
-    const latencyMs = summarise(hist)
-    const serverTiming: EndpointSummary['serverTiming'] = {}
-    for (const [component, h] of collected.timing.get(name) ?? []) {
-      const meanMs = h.mean / 1000
-      serverTiming[component] = { meanMs: Number(meanMs.toFixed(3)), p95Ms: h.getValueAtPercentile(95) / 1000, share: latencyMs && latencyMs.mean > 0 ? Number((meanMs / latencyMs.mean).toFixed(4)) : 0 }
-    }
-    const errors = c.count - c.ok
-    return {
-      name, count: c.count, ok: c.ok, errors, errorRate: c.count ? errors / c.count : 0, errorsByKind: c.errors, statuses: c.statuses,
-      throughputPerSec: c.count / durationSec, bytesIn: c.bytesIn, bytesOut: c.bytesOut, latencyMs, serverTiming, serverTimingDesc: c.timingDesc,
-    }
-  }
+  const summary = (name: string, c: EndpointCounts, hist = collected.latency.get(name)): EndpointSummary => endpointSummary(name, c, hist, collected.timing.get(name), durationSec)
   const endpoints = [...counts.entries()].map(([name, c]) => summary(name, c)).sort((a, b) => b.count - a.count)
   const total = zero()
   for (const c of counts.values()) addCounts(total, c)
   return { endpoints, overall: { ...summary('overall', total, collected.overall), serverTiming: {} }, durationSec }
+}
+
+/** An endpoint's (or a stream's, or the run's) summary from its counts, latency and Server-Timing. */
+export function endpointSummary(name: string, c: EndpointCounts, hist: Histogram | undefined, timing: Map<string, Histogram> | undefined, durationSec: number): EndpointSummary {
+  const latencyMs = summarise(hist)
+  const serverTiming: EndpointSummary['serverTiming'] = {}
+  for (const [component, h] of timing ?? []) {
+    const meanMs = h.mean / 1000
+    serverTiming[component] = { meanMs: Number(meanMs.toFixed(3)), p95Ms: h.getValueAtPercentile(95) / 1000, share: latencyMs && latencyMs.mean > 0 ? Number((meanMs / latencyMs.mean).toFixed(4)) : 0 }
+  }
+  const errors = c.count - c.ok
+  return {
+    name, count: c.count, ok: c.ok, errors, errorRate: c.count ? errors / c.count : 0, errorsByKind: c.errors, statuses: c.statuses,
+    throughputPerSec: c.count / durationSec, bytesIn: c.bytesIn, bytesOut: c.bytesOut, latencyMs, serverTiming, serverTimingDesc: c.timingDesc,
+  }
 }
 
 /**

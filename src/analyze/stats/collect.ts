@@ -20,13 +20,29 @@ export interface Collected {
   perSecondEndpoint: Map<string, Array<number | null>>
   /** Merged latency of all endpoints within each window. */
   windowLatency: Histogram[]
+  /** In a run with streams: per stream, its latency (run.json `endpoints[].stream`). */
+  streams: Map<string, StreamCollected>
 }
+
+/** One stream's latency, in a run with streams. */
+export interface StreamCollected {
+  overall: Histogram
+  endpoints: Map<string, Histogram>
+  steps: Map<string, Histogram>
+  /** The stream's p95 per second, ms. */
+  p95: Array<number | null>
+  /** Per other stream: this stream's latency in the seconds the other was busy, and in the rest. */
+  against: Map<string, { during: Histogram; outside: Histogram }>
+}
+
+/** Per stream, the seconds in which it was busy (1) or not (0): for `against`. */
+export type BusySeconds = Map<string, Uint8Array>
 
 /**
  * Streams latency.hlog once. Lines of one second are written together, so the per-second overall
  * histogram is finished when the second changes; nothing but merged histograms is kept.
  */
-export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistogram>, seconds: number, windows: Array<Pick<Window, 'startSec' | 'endSec'>>): Collected {
+export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistogram>, seconds: number, windows: Array<Pick<Window, 'startSec' | 'endSec'>>, busy: BusySeconds = new Map()): Collected {
   const c: Collected = {
     seconds,
     latency: new Map(),
@@ -37,6 +53,21 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
     perSecond: { p50: Array(seconds).fill(null), p95: Array(seconds).fill(null), p99: Array(seconds).fill(null) },
     perSecondEndpoint: new Map(),
     windowLatency: windows.map(() => latencyHistogram()),
+    streams: new Map(),
+  }
+  const streamed = run.streamOf.size > 0
+  // Per stream, its latency in the current second; per endpoint name, too, when ids of several
+  // streams share a name (their p95 per second is of the merged histogram).
+  const streamSecond = new Map<string, Histogram>()
+  const nameSecond = new Map<string, Histogram>()
+  const streamOf = (name: string): StreamCollected => {
+    let sc = c.streams.get(name)
+    if (!sc) {
+      sc = { overall: latencyHistogram(), endpoints: new Map(), steps: new Map(), p95: Array(seconds).fill(null), against: new Map() }
+      for (const other of busy.keys()) if (other !== name) sc.against.set(other, { during: latencyHistogram(), outside: latencyHistogram() })
+      c.streams.set(name, sc)
+    }
+    return sc
   }
   const windowOf = (second: number) => windows.findIndex((w) => second >= w.startSec && second < w.endSec)
   const tags = new Map<string, SeriesTag>()
@@ -51,6 +82,24 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
       if (w >= 0) c.windowLatency[w]!.add(secondHist)
     }
     secondHist.reset()
+    if (!streamed) return
+    for (const [name, h] of streamSecond) {
+      if (h.totalCount === 0) continue
+      const sc = streamOf(name)
+      if (current >= 0 && current < seconds) sc.p95[current] = h.getValueAtPercentile(95) / 1000
+      for (const [other, split] of sc.against) (busy.get(other)?.[current] ? split.during : split.outside).add(h)
+      h.reset()
+    }
+    for (const [name, h] of nameSecond) {
+      if (h.totalCount === 0) continue
+      if (current >= 0 && current < seconds) perSecondEndpointOf(name)[current] = h.getValueAtPercentile(95) / 1000
+      h.reset()
+    }
+  }
+  const perSecondEndpointOf = (name: string): Array<number | null> => {
+    let series = c.perSecondEndpoint.get(name)
+    if (!series) c.perSecondEndpoint.set(name, (series = Array(seconds).fill(null)))
+    return series
   }
   for (const { tag, second, histogram } of lines) {
     if (second !== current) {
@@ -73,9 +122,14 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
       addSparse(byComponent.get(component) ?? set(byComponent, component), histogram)
       continue
     }
+    const stream = streamed ? run.streamOf.get(series.id) : undefined
     const step = run.steps.get(series.id)
     if (step) {
       addSparse(c.steps.get(step) ?? set(c.steps, step), histogram)
+      if (stream !== undefined) {
+        const sc = streamOf(stream)
+        addSparse(sc.steps.get(step) ?? set(sc.steps, step), histogram)
+      }
       continue
     }
     const name = run.endpoints.get(series.id)
@@ -83,10 +137,14 @@ export function collectHistograms(run: RecordedRun, lines: Iterable<LoggedHistog
     addSparse(c.latency.get(name) ?? set(c.latency, name), histogram)
     addSparse(c.overall, histogram)
     addSparse(secondHist, histogram)
-    if (second >= 0 && second < seconds) {
-      let series = c.perSecondEndpoint.get(name)
-      if (!series) c.perSecondEndpoint.set(name, (series = Array(seconds).fill(null)))
-      series[second] = sparsePercentile(histogram, 95) / 1000
+    if (stream !== undefined) {
+      const sc = streamOf(stream)
+      addSparse(sc.endpoints.get(name) ?? set(sc.endpoints, name), histogram)
+      addSparse(sc.overall, histogram)
+      addSparse(streamSecond.get(stream) ?? set(streamSecond, stream), histogram)
+      addSparse(nameSecond.get(name) ?? set(nameSecond, name), histogram)
+    } else if (second >= 0 && second < seconds) {
+      perSecondEndpointOf(name)[second] = sparsePercentile(histogram, 95) / 1000
     }
   }
   finishSecond()

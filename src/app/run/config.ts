@@ -7,6 +7,9 @@ import type { EngineConfig, TargetTls } from '../../engine/config.ts'
 import type { HttpClient } from '../../engine/http/client.ts'
 import { shapeLoad, type LoadShape } from '../../scenario/shape.ts'
 import type { Scenario, SetupContext } from '../../scenario/types.ts'
+import { dataTables } from '../../scenario/data.ts'
+import type { RunParameters } from '../../scenario/params.ts'
+import { runLoad } from '../../engine/schedule/streams.ts'
 import { isLoopbackHost } from '../target.ts'
 
 /** What of a run request the engine's configuration reads. */
@@ -19,6 +22,23 @@ export interface ConfigRequest {
   spacing?: 'poisson' | 'uniform'
   gracefulStopMs?: number
   tls?: TargetTls
+  parameters?: RunParameters
+}
+
+/**
+ * A unique hand-out gives every learner its own row: refused before the run when the plan has more
+ * learners than the file has rows, or a closed stream (its learners are not planned: they keep coming).
+ */
+function checkUniqueHandOuts(scenario: Scenario, shape: LoadShape, seed: number, spacing: 'poisson' | 'uniform'): void {
+  const unique = dataTables().filter((t) => t.handOut === 'unique')
+  if (unique.length === 0) return
+  const { streams } = runLoad(scenario, shape, { seed, spacing })
+  const closed = streams.find((s) => !s.plan)
+  const planned = streams.reduce((n, s) => n + (s.plan?.times.length ?? 0), 0)
+  for (const t of unique) {
+    if (closed) throw new UserError('LMSLOAD_SCENARIO', `${t.definedAt}: ${t.file}: a unique hand-out needs a row per learner, and stream '${closed.name}' uses a closed model, whose learners are not planned (hand out 'sequential' or 'random' rows instead)`)
+    if (planned > t.rows) throw new UserError('LMSLOAD_SCENARIO', `${t.definedAt}: ${t.file}: a unique hand-out needs a row per learner: the plan has ${planned} learners, the file ${t.rows} rows (add rows, lower --scale, or hand out 'sequential' rows)`)
+  }
 }
 
 function setupContext(target: string, seed: number, plannedLearners: number, client: HttpClient): SetupContext {
@@ -57,6 +77,7 @@ function defaultWorkers(target: URL): number {
 export async function engineConfig(req: ConfigRequest, scenario: Scenario, scenarioFile: string, target: URL, client: HttpClient): Promise<EngineConfig> {
   const seed = req.seed ?? 1
   const shape = req.shape ?? {}
+  checkUniqueHandOuts(scenario, shape, seed, req.spacing ?? 'poisson')
   let setupData: unknown
   if (scenario.setup) {
     try {
@@ -78,5 +99,6 @@ export async function engineConfig(req: ConfigRequest, scenario: Scenario, scena
     spacing: req.spacing ?? 'poisson',
     ...(req.tls ? { tls: { ca: req.tls.ca, insecure: req.tls.insecure } } : {}),
     setupData,
+    parameters: req.parameters ?? { env: {}, secrets: {} },
   }
 }

@@ -9,7 +9,10 @@ import type { Sampler } from '../../record/samplers/index.ts'
 import { HostSampler, ProcessSampler } from '../../record/samplers/proc.ts'
 import { PrometheusSampler } from '../../record/samplers/prometheus.ts'
 import type { RunDirWriter } from '../../record/writer.ts'
-import type { Scenario } from '../../scenario/types.ts'
+import type { AbortBudget, Scenario } from '../../scenario/types.ts'
+import { parseBudgetRule } from '../../core/budget-rule.ts'
+import { BudgetWatch, type WatchedBudget } from '../budget-watch.ts'
+import { OutputsSink, type Output, type OutputReport } from '../live/index.ts'
 import { GeneratorWatch } from '../generator-watch.ts'
 import { ProgressSink, type Progress } from '../progress.ts'
 import { ResourceRecorder } from '../resources.ts'
@@ -30,6 +33,17 @@ function endOf(status: RunStatus, reason: unknown): { reason: 'completed' | 'int
   return { reason: 'interrupted', ...(typeof reason === 'string' ? { detail: reason } : {}) }
 }
 
+/** How long live outputs may take to send what they hold when the run ends. */
+const OUTPUT_FLUSH_MS = 5000
+
+/** A scenario's abortOnFail rule as the watch judges it: every second, on its window, once broken. */
+function watchedBudget(a: AbortBudget): WatchedBudget {
+  return {
+    label: `${a.target}: ${a.rule}`, target: a.target, rules: [parseBudgetRule(a.rule, a.target)],
+    delaySec: Math.ceil(a.delayMs / 1000), windowSec: Math.max(1, Math.round(a.windowMs / 1000)), forSec: 1,
+  }
+}
+
 /** The machine and the generator always; the bundled backend's /metrics and process; every --scrape URL and --pid. */
 export function samplersFor(target: RunTarget, scrape: string[], pids: number[]): Sampler[] {
   const samplers: Sampler[] = [new HostSampler(), new ProcessSampler(process.pid, 'generator', false)]
@@ -46,6 +60,8 @@ export function samplersFor(target: RunTarget, scrape: string[], pids: number[])
 export interface RecordHooks {
   signal: AbortSignal
   sink?: EngineSink
+  /** Live outputs (--output) and the labels they carry. */
+  outputs?: { list: readonly Output[]; runId: string; scenario: string }
   onProgress?(progress: Progress): void
   onTarget?(target: { url: URL; bundled: RunTarget['bundled'] }): Promise<void>
 }
@@ -55,7 +71,7 @@ export interface RecordHooks {
  * samplers recording beside it. A write that fails mid-run (disk full) stops the arrivals — load
  * that cannot be recorded is load for nothing — and is thrown after run.json says `failed`.
  */
-export async function recordRun(writer: RunDirWriter, scenario: Scenario, config: EngineConfig, target: RunTarget, samplers: Sampler[], hooks: RecordHooks, notice: (line: string) => void): Promise<{ engine: EngineResult; run: RunJson }> {
+export async function recordRun(writer: RunDirWriter, scenario: Scenario, config: EngineConfig, target: RunTarget, samplers: Sampler[], hooks: RecordHooks, notice: (line: string) => void): Promise<{ engine: EngineResult; run: RunJson; outputs: OutputReport[] }> {
   const stop = new AbortController()
   const forward = () => stop.abort(hooks.signal.reason)
   if (hooks.signal.aborted) forward()
@@ -72,7 +88,13 @@ export async function recordRun(writer: RunDirWriter, scenario: Scenario, config
   const progress = new ProgressSink((p) => hooks.onProgress?.(p))
   recorder.start()
   let engine: EngineResult
-  const sinks = new FanoutSink(writer, progress, ...(hooks.sink ? [hooks.sink] : []))
+  // The scenario's abortOnFail rules: a subscriber that stops the run, never the engine's own loop.
+  const aborts = scenario.aborts.length === 0 ? [] : [new BudgetWatch(scenario.aborts.map(watchedBudget), (broken) => {
+    notice(`${broken.label} broke: stopping the run (abortOnFail)`)
+    stop.abort(new StopByBudget(broken.label))
+  })]
+  const live = hooks.outputs?.list.length ? new OutputsSink(hooks.outputs.list, { runId: hooks.outputs.runId, scenario: hooks.outputs.scenario }) : undefined
+  const sinks = new FanoutSink(writer, progress, ...aborts, ...(live ? [live] : []), ...(hooks.sink ? [hooks.sink] : []))
   const watch = new GeneratorWatch((event) => sinks.event(event))
   try {
     engine = await runEngine(scenario, config, new FanoutSink(watch, sinks), stop.signal)
@@ -80,10 +102,18 @@ export async function recordRun(writer: RunDirWriter, scenario: Scenario, config
     hooks.signal.removeEventListener('abort', forward)
     await recorder.stop()
   }
+  // Outputs get a few seconds to send what they hold; what they lost is said and recorded.
+  const outputs = live ? await live.stop(OUTPUT_FLUSH_MS) : []
+  for (const o of outputs) {
+    if (o.dropped === 0) continue
+    const line = `output ${o.output}: ${o.dropped} of ${o.sent + o.dropped} batches dropped (${o.reasons.join('; ')})`
+    notice(line)
+    writer.event({ type: 'warning', atMs: Date.now(), message: line })
+  }
   if (writer.failed) {
     writer.finish('failed', { ...engine, generatorSaturated: watch.saturated, failure: writer.failed.message })
     throw writer.failed
   }
   const run = writer.finish(engine.status, { ...engine, generatorSaturated: watch.saturated, end: endOf(engine.status, stop.signal.reason) })
-  return { engine, run }
+  return { engine, run, outputs }
 }

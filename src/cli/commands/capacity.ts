@@ -18,6 +18,7 @@ interface CapacityArgs {
   to?: string
   steps: string
   hold: string
+  stream?: string
   start: string
   precision: string
   'max-trials': string
@@ -64,6 +65,7 @@ function options(y: Argv): Argv {
       .option('to', { type: 'string', describe: "ladder: last step (default: twice the scenario's peak rate)" })
       .option('steps', { type: 'string', default: '6', describe: 'ladder: number of steps' })
       .option('hold', { type: 'string', default: '30s', describe: 'ladder: how long each step holds its rate' })
+      .option('stream', { type: 'string', describe: 'ladder, scenario with streams: the stream to ramp (the others are held at their average)' })
       .option('start', { type: 'string', default: '1', describe: 'search: first --scale tried' })
       .option('precision', { type: 'string', default: '10%', describe: 'search: stop when pass and fail are this close' })
       .option('max-trials', { type: 'string', default: '8', describe: 'search: at most this many runs' })
@@ -118,6 +120,7 @@ async function execute(argv: CapacityArgs, ctx: CliContext): Promise<number> {
       const o = await capacityLadder({
         ...common, out: argv.out, slo: argv.slo, errorBudget, from: num('from', argv.from), to: num('to', argv.to),
         steps: num('steps', argv.steps, { min: 1, integer: true })!, holdMs: parseDurationMs(argv.hold, '--hold'), plan,
+        ...(argv.stream !== undefined ? { stream: argv.stream } : {}),
       }, hooks)
       printer.clear()
       if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ ...o.capacity, plan: o.plan }, null, 2)}\n`)
@@ -142,6 +145,7 @@ const command: CommandModule<CapacityArgs> = {
   options,
   examples: [
     ["$0 capacity exam-spike --slo 'p95<800ms' --current-peak 12 --growth 25%", 'steady steps up to twice the peak: how many learners arriving per second fit, and when growth runs out of room'],
+    ["$0 capacity exam-day --stream exam --slo 'p95<1s'", 'ramp the exam stream in steps while the background and the deadline are held at their average'],
     ["$0 capacity exam-spike --slo 'p95<800ms' --mode search --duration 60s", 'the largest --scale of the whole scenario that keeps its budgets'],
     ["$0 capacity lmsload/scenarios/example.ts --target http://127.0.0.1:8080 --pid 4242 --scrape http://127.0.0.1:8080/metrics --slo 'p95<1s'", "your LMS, with its process and its /metrics sampled every second: the knee comes with the evidence"],
     ['$0 capacity fit --input measurements.csv', 'fit the Universal Scalability Law to your own N,X measurements'],

@@ -38,11 +38,14 @@ export async function executeRun(argv: RunArgs, ctx: CliContext, runner?: Runner
     const r = outcome.run.result!
     const saturated = outcome.analysis.findings.find((f) => f.id === 'generator-saturated')
     const share = r.arrivals.planned > 0 ? ` (${((100 * r.arrivals.started) / r.arrivals.planned).toFixed(1)} % of plan ${r.arrivals.planned.toLocaleString('en-US')})` : ''
-    process.stdout.write(
+    // With --output ndjson=- stdout is the lines' (a consumer reads them to the end): the summary goes to stderr.
+    const out = request.outputs?.some((o) => o === 'ndjson=-') ? process.stderr : process.stdout
+    const outputs = outcome.outputs.map((o) => `output ${o.output}: ${o.sent} batches sent${o.dropped ? `, ${o.dropped} dropped (${o.reasons.join('; ')})` : ''}\n`).join('')
+    out.write(
       `run ${outcome.status}${outcome.engine.failure ? ` (${outcome.engine.failure})` : ''} after ${r.seconds} s: ${r.arrivals.started.toLocaleString('en-US')} learners started${share}, ` +
       `${r.arrivals.dropped.toLocaleString('en-US')} dropped, ${r.requests.toLocaleString('en-US')} requests\n` +
       `${saturated ? `warning: ${saturated.title[0]!.toLowerCase()}${saturated.title.slice(1)}\n` : ''}` +
-      `run directory: ${displayPath(outcome.dir)}\n\n${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports.html)}\n`,
+      `${outputs}run directory: ${displayPath(outcome.dir)}\n\n${consoleSummary(outcome.analysis)}\n\nreport: ${displayPath(outcome.reports.html)}\n`,
     )
     return outcome.exitCode
   } finally {
@@ -57,6 +60,8 @@ const command: CommandModule<RunArgs> = {
     ['$0 run smoke', 'a ready scenario by name against the bundled reference backend (started for you)'],
     ['$0 run lmsload/scenarios/example.ts --target http://127.0.0.1:8080 --scale 0.1', 'your scenario against your LMS at a tenth of its learners'],
     ['$0 run exam-spike --duration 60s --budget lmsload/budgets.json --check', 'type-check first, squeeze the timeline, gate on a budget file (exit 99)'],
+    ['$0 run exam-day --output prometheus=http://127.0.0.1:9090/api/v1/write', 'three streams (background, exam, deadline), pushed live to Prometheus beside the LMS\'s own metrics'],
+    ['$0 run my-lms.ts --target https://lms.test --env COURSE_ID=42 --secret API_TOKEN', "parameters for env('COURSE_ID') and secret('API_TOKEN') (its value from the environment, never recorded)"],
   ],
   execute: (argv, ctx) => executeRun(argv, ctx),
 }

@@ -1,5 +1,6 @@
 import type { TimerHandle } from '../../core/clock.ts'
 import type { ConcurrencyProfile } from '../../scenario/concurrency/index.ts'
+import type { StreamRun } from '../schedule/streams.ts'
 import type { Executor, ExecutorHost, StartedJourney } from './executor.ts'
 
 /** How often the target of concurrent learners is re-read (ramps are followed at this step). */
@@ -20,19 +21,29 @@ interface Slot {
 export class ClosedConcurrency implements Executor {
   private readonly host: ExecutorHost
   private readonly profile: ConcurrencyProfile
+  private readonly stream: number
+  /** The stream's start, ms after the run's. */
+  private readonly offsetMs: number
+  private readonly idBase: number
+  private readonly idStep: number
   private readonly index: number
   private readonly workers: number
-  private nextId: number
+  /** This worker's learners so far: the n-th has id idBase + idStep × (index + n × workers). */
+  private nextSlot: number
   private readonly slots: Slot[] = []
   private timer: TimerHandle | undefined
   private done: (() => void) | undefined
 
-  constructor(host: ExecutorHost, profile: ConcurrencyProfile, index: number, workers: number) {
+  constructor(host: ExecutorHost, stream: Pick<StreamRun, 'index' | 'startAfterMs' | 'idBase' | 'idStep'> & { concurrency: ConcurrencyProfile }, index: number, workers: number) {
     this.host = host
-    this.profile = profile
+    this.profile = stream.concurrency
+    this.stream = stream.index
+    this.offsetMs = stream.startAfterMs
+    this.idBase = stream.idBase
+    this.idStep = stream.idStep
     this.index = index
     this.workers = workers
-    this.nextId = index
+    this.nextSlot = index
   }
 
   run(): Promise<void> {
@@ -53,15 +64,20 @@ export class ClosedConcurrency implements Executor {
       return
     }
     const now = this.host.clock.nowMs()
-    const id = this.nextId
-    this.nextId += this.workers
-    slot.learner = this.host.startJourney(id, now, now, () => this.loop(slot))
+    const id = this.idBase + this.idStep * this.nextSlot
+    this.nextSlot += this.workers
+    slot.learner = this.host.startJourney(this.stream, id, now, now, () => this.loop(slot))
   }
 
   private tick(): void {
     const host = this.host
-    const elapsed = host.clock.nowMs() - host.startAtMs
+    const elapsed = host.clock.nowMs() - host.startAtMs - this.offsetMs
     if (host.stopping || elapsed >= this.profile.durationMs) return this.stop()
+    if (elapsed < 0) {
+      // The stream starts later in the run.
+      this.timer = host.timers.setTimeout(() => this.tick(), -elapsed)
+      return
+    }
     const total = this.profile.targetAt(elapsed)
     const mine = Math.floor(total / this.workers) + (this.index < total % this.workers ? 1 : 0)
     const working = this.slots.filter((s) => !s.retiring)

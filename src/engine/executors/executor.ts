@@ -24,12 +24,12 @@ export interface ExecutorHost {
   /** True while more requests wait for a connection than the target could serve in time: arrivals are dropped. */
   readonly backlogged: boolean
   /**
-   * Starts learner `id`'s journey; `arrivalAtMs` is its intended start (latency is timed from it),
-   * `afterEnd` runs when the journey ends, however it ends.
+   * Starts learner `id`'s journey in stream `stream` (its index in the scenario); `arrivalAtMs` is
+   * its intended start (latency is timed from it), `afterEnd` runs when the journey ends, however it ends.
    */
-  startJourney(id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): StartedJourney
-  /** Counts an arrival dropped at `atMs` (never delayed: a delayed arrival would hide the queue it met). */
-  dropArrival(atMs: number): void
+  startJourney(stream: number, id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): StartedJourney
+  /** Counts an arrival of `stream` dropped at `atMs` (never delayed: a delayed arrival would hide the queue it met). */
+  dropArrival(stream: number, atMs: number): void
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TimerHandle } from '../../core/clock.ts'
 import type { ArrivalPlan } from '../schedule/arrival-plan.ts'
+import type { StreamRun } from '../schedule/streams.ts'
 import type { Executor, ExecutorHost } from './executor.ts'
 
 /** Arrivals due within this much of now count as due (1 µs: far below the start lag it avoids). */
@@ -19,6 +20,11 @@ const DUE_TOLERANCE_MS = 0.001
 export class OpenArrivals implements Executor {
   private readonly host: ExecutorHost
   private readonly plan: ArrivalPlan
+  private readonly stream: number
+  /** The stream's start, ms after the run's. */
+  private readonly offsetMs: number
+  /** Learner id of the plan's first arrival. */
+  private readonly idBase: number
   private readonly step: number
   private next: number
   /** When the next arrival is due (epoch ms); +∞ when none is left or the executor is stopped. */
@@ -26,9 +32,12 @@ export class OpenArrivals implements Executor {
   private timer: TimerHandle | undefined
   private done: (() => void) | undefined
 
-  constructor(host: ExecutorHost, plan: ArrivalPlan, index: number, step: number) {
+  constructor(host: ExecutorHost, stream: Pick<StreamRun, 'index' | 'startAfterMs' | 'idBase'> & { plan: ArrivalPlan }, index: number, step: number) {
     this.host = host
-    this.plan = plan
+    this.plan = stream.plan
+    this.stream = stream.index
+    this.offsetMs = stream.startAfterMs
+    this.idBase = stream.idBase
     this.next = index
     this.step = step
   }
@@ -36,7 +45,7 @@ export class OpenArrivals implements Executor {
   run(): Promise<void> {
     return new Promise((resolve) => {
       this.done = resolve
-      this.nextDueAt = this.next < this.plan.times.length ? this.host.startAtMs + this.plan.times[this.next]! : Number.POSITIVE_INFINITY
+      this.nextDueAt = this.next < this.plan.times.length ? this.host.startAtMs + this.offsetMs + this.plan.times[this.next]! : Number.POSITIVE_INFINITY
       this.tick()
     })
   }
@@ -49,7 +58,7 @@ export class OpenArrivals implements Executor {
     this.releaseDue(now)
     if (this.next >= this.plan.times.length) {
       // The plan's last second runs to its end, though no arrival is left in it.
-      const untilEnd = host.startAtMs + this.plan.durationMs - now
+      const untilEnd = host.startAtMs + this.offsetMs + this.plan.durationMs - now
       if (untilEnd > 0) this.timer = host.timers.setTimeout(() => this.stop(), untilEnd)
       else this.stop()
       return
@@ -60,7 +69,7 @@ export class OpenArrivals implements Executor {
   /** Enough for this worker's first-second arrivals if each held a connection for 10 ms. */
   connectionsAtStart(): number {
     let n = 0
-    for (let i = this.next; i < this.plan.times.length && this.plan.times[i]! < 1000; i += this.step) n++
+    for (let i = this.next; i < this.plan.times.length && this.plan.times[i]! + this.offsetMs < 1000; i += this.step) n++
     return Math.ceil(n / 100)
   }
 
@@ -81,13 +90,15 @@ export class OpenArrivals implements Executor {
     if (host.stopping) return
     const times = this.plan.times
     const releases = this.plan.releases
-    const start = host.startAtMs
+    const start = host.startAtMs + this.offsetMs
+    const stream = this.stream
+    const idBase = this.idBase
     const elapsed = now - start + DUE_TOLERANCE_MS
     let next = this.next
     while (next < times.length && times[next]! <= elapsed) {
       const at = start + times[next]!
-      if (host.activeCount >= host.maxActive || host.backlogged) host.dropArrival(now)
-      else host.startJourney(next, at, releases ? start + releases[next]! : at)
+      if (host.activeCount >= host.maxActive || host.backlogged) host.dropArrival(stream, now)
+      else host.startJourney(stream, idBase + next, at, releases ? start + releases[next]! : at)
       next += this.step
     }
     this.next = next

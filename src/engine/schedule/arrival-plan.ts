@@ -18,7 +18,12 @@ export interface PlanOptions {
   seed: number
   /** 'poisson' (default): random gaps, as independent learners arrive; 'uniform': evenly spaced. */
   spacing?: 'poisson' | 'uniform'
+  /** The stream's index in the scenario: each stream draws from its own random streams (0: as before streams). */
+  stream?: number
 }
+
+/** Random-stream numbers of a plan: stream 0 keeps the numbers plans had before streams. */
+const planStream = (base: number, stream = 0) => base + stream * 0x100000
 
 const CELL_MS = 10
 const MAX_CELLS = 2_000_000
@@ -53,7 +58,7 @@ class Inverter {
 }
 
 export function arrivalPlan(profile: ArrivalProfile, options: PlanOptions): ArrivalPlan {
-  const rng = new Rng(options.seed, 0x5eed)
+  const rng = new Rng(options.seed, planStream(0x5eed, options.stream))
   const { cells, cellMs } = cumulativeIntensity(profile)
   const total = cells[cells.length - 1]!
   const inverter = new Inverter(cells, cellMs)
@@ -95,16 +100,16 @@ export function arrivalPlan(profile: ArrivalProfile, options: PlanOptions): Arri
   for (let k = 0; k < targets.length; k++) times[k] = inverter.at(targets[k]!)
   let releases: Float64Array | undefined
   if (profile.releaseAt) {
-    const releaseRng = new Rng(options.seed, 0x4e1ea5e)
+    const releaseRng = new Rng(options.seed, planStream(0x4e1ea5e, options.stream))
     releases = new Float64Array(times.length)
     for (let k = 0; k < times.length; k++) releases[k] = profile.releaseAt(times[k]!, releaseRng)
   }
   return { times, releases, durationMs: profile.durationMs }
 }
 
-/** Planned arrivals per second of the run. */
-export function plannedPerSecond(plan: ArrivalPlan): Uint32Array {
-  const seconds = new Uint32Array(Math.max(1, Math.ceil(plan.durationMs / 1000)))
-  for (const t of plan.times) seconds[Math.min(seconds.length - 1, Math.floor(t / 1000))]!++
+/** Planned arrivals per second of the run; a plan that starts `offsetMs` into the run is shifted by it. */
+export function plannedPerSecond(plan: ArrivalPlan, runDurationMs = plan.durationMs, offsetMs = 0): Uint32Array {
+  const seconds = new Uint32Array(Math.max(1, Math.ceil(runDurationMs / 1000)))
+  for (const t of plan.times) seconds[Math.min(seconds.length - 1, Math.floor((t + offsetMs) / 1000))]!++
   return seconds
 }

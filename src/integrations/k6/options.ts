@@ -96,7 +96,11 @@ export function k6Thresholds(scenario: Scenario, plannedLearners: number): Recor
  * thresholds. `maxLearners` caps the VUs; arrivals beyond it are k6's dropped_iterations.
  */
 export function k6Options(scenario: Scenario, shape: LoadShape): K6Options {
-  const load = shapeLoad(scenario, shape)
+  const shaped = shapeLoad(scenario, shape)
+  if (shaped.streams.length > 1) {
+    throw new UserError('LMSLOAD_USAGE', `export k6: scenario '${scenario.name}' has ${shaped.streams.length} streams (${shaped.streams.map((s) => s.name).join(', ')}); the k6 export takes a scenario of one stream for now`)
+  }
+  const load = shaped.streams[0]!
   const gracefulStop = scenario.options.gracefulStop
   let executor: K6Executor
   if (load.arrival) {

@@ -24,6 +24,21 @@ export interface IntervalLine {
   generator: { workers: GeneratorSelf[] }
   /** Journeys that threw in this second (absent when none did, and in runs recorded before 0.2). */
   journeyErrors?: JourneyError[]
+  /**
+   * Per stream, in a run of a scenario written with `streams` (run.json `scenario.streams`): its
+   * arrivals, learners, requests and checks. Its endpoints and steps are the ids whose run.json
+   * entry names the stream; journeys are the stream's by name.
+   */
+  streams?: Record<string, StreamLine>
+}
+
+/** One stream's second in intervals.ndjson. */
+export interface StreamLine {
+  arrivals: { planned: number; started: number; dropped: number }
+  active: number
+  peakActive: number
+  requests: number
+  checks: Record<string, { pass: number; fail: number }>
 }
 
 /** An endpoint's second as recorded: its counters, without the histograms (those go to latency.hlog). */
@@ -34,8 +49,8 @@ export type ResourceLine = { t: number; ts: number } & ResourceSample
 
 /** events.ndjson: the run's timeline; `t` is seconds from the start. */
 export type EventLine = { t: number } & (
-  | { type: 'endpoint'; id: string; name: string }
-  | { type: 'step'; id: string; name: string }
+  | { type: 'endpoint'; id: string; name: string; stream?: string }
+  | { type: 'step'; id: string; name: string; stream?: string }
   | { type: 'phase'; phase: 'setup' | 'start' | 'arrivals-done' | 'stopping' | 'end'; detail?: string }
   | { type: 'journey-error'; journey: string; message: string; location?: string }
   | { type: 'generator-saturated'; fromSecond: number; detail: string }
@@ -65,6 +80,13 @@ export const INTERVAL_LINE_SCHEMA = object({
   checks: { type: 'object', additionalProperties: object({ pass: count, fail: count }) },
   generator: object({ workers: { type: 'array', items: { type: 'object', additionalProperties: { type: 'number' } } } }),
   journeyErrors: { type: 'array', items: object({ journey: { type: 'string' }, message: { type: 'string' }, location: { type: 'string' }, count }, ['journey', 'message', 'count']) },
+  streams: {
+    type: 'object',
+    additionalProperties: object({
+      arrivals: object({ planned: count, started: count, dropped: count }), active: count, peakActive: count, requests: count,
+      checks: { type: 'object', additionalProperties: object({ pass: count, fail: count }) },
+    }),
+  },
 }, ['t', 'ts', 'arrivals', 'active', 'requests', 'journeys', 'endpoints', 'steps', 'checks', 'generator'])
 
 // A sampler's NaN (a Prometheus summary with no observations, say) is written as null by JSON.

@@ -17,6 +17,15 @@ export function endReasonOfStatus(status: Exclude<RunStatus, 'running'>): EndRea
   return status === 'completed' ? 'completed' : status === 'aborted' ? 'interrupted' : 'failed'
 }
 
+export interface RunStream {
+  name: string
+  model: 'open' | 'closed'
+  startAfterMs: number
+  profile: Record<string, unknown>
+  journeys: string[]
+  learners: number
+}
+
 export interface RunJson {
   schema: typeof RUN_SCHEMA
   id: string
@@ -30,6 +39,14 @@ export interface RunJson {
     journeys: Array<{ name: string; weight: number }>
     budgets: Record<string, readonly string[]>
     tags: Record<string, string>
+    /**
+     * A scenario written with `streams`: each stream's model, start, profile, journeys (by name,
+     * unique across streams) and planned learners. Its endpoints and steps are then recorded per
+     * stream (`endpoints[].stream`) and intervals.ndjson has a `streams` part.
+     */
+    streams?: RunStream[]
+    /** Budget rules that stopped the run when broken (abortOnFail), judged live on a rolling window. */
+    aborts?: Array<{ target: string; rule: string; delayMs: number; windowMs: number }>
   }
   target: { url: string; bundled: boolean; backendProfile?: string; backendWorkers?: number; database?: string }
   options: {
@@ -49,11 +66,16 @@ export interface RunJson {
     ca?: string
     scrape: string[]
     pids: number[]
+    /** --env parameters the scenario read with env(). */
+    env?: Record<string, string>
+    /** Names of the --secret parameters (their values are never recorded). */
+    secrets?: string[]
   }
   environment: { lmsloadVersion: string; node: string; platform: string; arch: string; cpus: number; cpuModel: string; totalMemBytes: number; hostname: string }
   plan: { learners: number; durationMs: number; startMs?: number }
-  endpoints: Array<{ id: string; name: string }>
-  steps: Array<{ id: string; name: string }>
+  /** Endpoint ids of latency.hlog and intervals.ndjson; `stream` in a run of a scenario with streams. */
+  endpoints: Array<{ id: string; name: string; stream?: string }>
+  steps: Array<{ id: string; name: string; stream?: string }>
   startedAt: string
   endedAt?: string
   /** A capacity ladder (`lmsload capacity`): its SLO, steps and plan, so that analysing the run gives its capacity. */

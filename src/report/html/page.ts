@@ -9,6 +9,7 @@ import { budgetsSection, capacitySection, endpointTable, findingsSection, journe
 import { STYLE } from './style.ts'
 import { ladderOf } from '../headline.ts'
 import { probeColumns, recoveryChart, recoverySection } from './recovery.ts'
+import { streamCharts, streamsSection } from './streams.ts'
 
 /** The browser bundles inlined into every report (read from node_modules by the app). */
 export interface ReportAssets {
@@ -58,10 +59,12 @@ export function renderRunReport(a: Analysis, assets: ReportAssets): string {
   const set = runCharts(a, columns)
   const recovery = recoveryChart(a, columns)
   if (recovery) set.charts.push(recovery)
+  const streams = streamCharts(a, columns)
+  set.charts.push(...streams)
   const probe = probeColumns(a)
   const byId = new Map(set.charts.map((c) => [c.id, c]))
   const generator = `lmsload ${assets.versions.lmsload}; charts by vega ${assets.versions.vega}, vega-lite ${assets.versions.vegaLite}, vega-embed ${assets.versions.vegaEmbed} (inlined)`
-  const nav = [['verdict', 'Verdict'], ...(set.sections.capacity.length ? [['capacity', 'Capacity']] : []), ...(recovery ? [['recovery', 'Outage']] : []), ['findings', 'Findings'], ['budgets', 'Budgets'], ['load', 'Load & latency'], ['endpoints', 'Endpoints'], ['resources', 'Resources'], ['metadata', 'Run']]
+  const nav = [['verdict', 'Verdict'], ...(set.sections.capacity.length ? [['capacity', 'Capacity']] : []), ...(recovery ? [['recovery', 'Outage']] : []), ['findings', 'Findings'], ['budgets', 'Budgets'], ...(streams.length ? [['streams', 'Streams']] : []), ['load', 'Load & latency'], ['endpoints', 'Endpoints'], ['resources', 'Resources'], ['metadata', 'Run']]
   const body = `<main>
 <header class="top"><h1>${esc(a.run.scenario)}: ${esc(reportKind(a))}</h1><p class="desc">${esc(a.run.description)}</p></header>
 <nav class="toc" aria-label="Sections">${nav.map(([id, label]) => `<a href="#${id}">${esc(label!)}</a>`).join('')}</nav>
@@ -72,6 +75,7 @@ ${capacitySection(a, set.sections.capacity.map(figure).join('\n'))}
 ${recoverySection(a, recovery ? figure(recovery) : '')}
 ${findingsSection(a, byId)}
 ${budgetsSection(a)}
+${streamsSection(a, streams)}
 <section id="load"><h2>Load and latency over time</h2><p class="intro">All time charts share one time axis (seconds since the start), so a change in one can be read against the others.</p>
 ${set.sections.load.map(figure).join('\n')}
 </section>

@@ -6,6 +6,7 @@ import { ManualClock, type TimerHandle } from '../../../src/core/clock.ts'
 import { decodeHistogram } from '../../../src/metrics/histogram.ts'
 import { arrival, concurrency, defineScenario } from '../../../src/scenario/index.ts'
 import type { Journey } from '../../../src/scenario/types.ts'
+import type { ConcurrencyProfile } from '../../../src/scenario/concurrency/index.ts'
 import type { EngineConfig } from '../../../src/engine/config.ts'
 import { ClosedConcurrency, CLOSED_TICK_MS } from '../../../src/engine/executors/closed-concurrency.ts'
 import type { ExecutorHost, StartedJourney } from '../../../src/engine/executors/executor.ts'
@@ -24,7 +25,7 @@ class FakeHost implements ExecutorHost {
   stopping = false
   activeCount = 0
   backlogged = false
-  readonly started: Array<{ id: number; at: number; arrivalAt: number; releaseAt: number }> = []
+  readonly started: Array<{ stream: number; id: number; at: number; arrivalAt: number; releaseAt: number }> = []
   readonly dropped: number[] = []
   readonly interrupted: number[] = []
   readonly maxActive: number
@@ -34,8 +35,8 @@ class FakeHost implements ExecutorHost {
     this.journeyMs = journeyMs
   }
 
-  startJourney(id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): StartedJourney {
-    this.started.push({ id, at: this.clock.nowMs() - START, arrivalAt: arrivalAtMs - START, releaseAt: releaseAtMs - START })
+  startJourney(stream: number, id: number, arrivalAtMs: number, releaseAtMs: number, afterEnd?: () => void): StartedJourney {
+    this.started.push({ stream, id, at: this.clock.nowMs() - START, arrivalAt: arrivalAtMs - START, releaseAt: releaseAtMs - START })
     this.activeCount++
     let ended = false
     const end = () => {
@@ -55,12 +56,15 @@ class FakeHost implements ExecutorHost {
     }
   }
 
-  dropArrival(atMs: number): void {
+  dropArrival(_stream: number, atMs: number): void {
     this.dropped.push(atMs - START)
   }
 }
 
 const plan = (times: number[], durationMs: number, releases?: number[]) => ({ times: Float64Array.from(times), releases: releases ? Float64Array.from(releases) : undefined, durationMs })
+/** The scenario's only stream, starting with the run. */
+const stream = (p: ReturnType<typeof plan>, startAfterMs = 0, idBase = 0) => ({ index: 0, startAfterMs, idBase, plan: p })
+const closedStream = (profile: ConcurrencyProfile, startAfterMs = 0) => ({ index: 0, startAfterMs, idBase: 0, idStep: 1, concurrency: profile })
 
 describe('OpenArrivals with fake time', () => {
   const cases = [
@@ -72,7 +76,7 @@ describe('OpenArrivals with fake time', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const host = new FakeHost()
-      const executor = new OpenArrivals(host, plan(c.times, 2000), c.index, c.step)
+      const executor = new OpenArrivals(host, stream(plan(c.times, 2000)), c.index, c.step)
       let ended = false
       void executor.run().then(() => (ended = true))
       // Timers fire at whole milliseconds in Node; the fake clock fires them exactly, so an
@@ -91,7 +95,7 @@ describe('OpenArrivals with fake time', () => {
 
   it('releases due arrivals after a response without waiting for its timer, once each', async () => {
     const host = new FakeHost()
-    const executor = new OpenArrivals(host, plan([5, 6, 7, 50], 100), 0, 1)
+    const executor = new OpenArrivals(host, stream(plan([5, 6, 7, 50], 100)), 0, 1)
     void executor.run()
     host.clock.setTimeout(() => {}, 0)
     // The loop was busy: the clock moved on without the timer firing.
@@ -105,7 +109,7 @@ describe('OpenArrivals with fake time', () => {
 
   it('drops arrivals beyond the bound on active learners, counted, never delayed', async () => {
     const host = new FakeHost(2, 100)
-    const executor = new OpenArrivals(host, plan([0, 10, 20, 30, 150, 160], 300), 0, 1)
+    const executor = new OpenArrivals(host, stream(plan([0, 10, 20, 30, 150, 160], 300)), 0, 1)
     void executor.run()
     await host.clock.advanceTo(START + 300)
     expect(host.started.map((s) => s.id)).toEqual([0, 1, 4, 5])
@@ -114,7 +118,7 @@ describe('OpenArrivals with fake time', () => {
 
   it('drops arrivals while the host is backlogged, counted, and starts them again once it is not', async () => {
     const host = new FakeHost()
-    const executor = new OpenArrivals(host, plan([0, 10, 20, 30, 40], 100), 0, 1)
+    const executor = new OpenArrivals(host, stream(plan([0, 10, 20, 30, 40], 100)), 0, 1)
     void executor.run()
     await host.clock.advanceTo(START + 15)
     host.backlogged = true
@@ -127,14 +131,14 @@ describe('OpenArrivals with fake time', () => {
 
   it('keeps barrier releases apart from arrivals', async () => {
     const host = new FakeHost()
-    void new OpenArrivals(host, plan([1, 2], 100, [50, 50]), 0, 1).run()
+    void new OpenArrivals(host, stream(plan([1, 2], 100, [50, 50])), 0, 1).run()
     await host.clock.advanceTo(START + 100)
     expect(host.started.map((s) => [s.arrivalAt, s.releaseAt])).toEqual([[1, 50], [2, 50]])
   })
 
   it('stops at once when told: no timer left behind', async () => {
     const host = new FakeHost()
-    const executor = new OpenArrivals(host, plan([0, 500, 900], 1000), 0, 1)
+    const executor = new OpenArrivals(host, stream(plan([0, 500, 900], 1000)), 0, 1)
     let ended = false
     void executor.run().then(() => (ended = true))
     await host.clock.advanceTo(START + 100)
@@ -151,7 +155,7 @@ describe('ClosedConcurrency with fake time', () => {
   it('keeps its share of the target busy, starting a new learner id as each journey ends', async () => {
     const host = new FakeHost(Number.POSITIVE_INFINITY, 250)
     const profile = concurrency.constant({ learners: 5, duration: '1s' })
-    const executor = new ClosedConcurrency(host, profile, 1, 2)
+    const executor = new ClosedConcurrency(host, closedStream(profile), 1, 2)
     void executor.run()
     await host.clock.advanceTo(START + 999)
     // Worker 1 of 2 holds 2 of the 5 (worker 0 holds 3); each journey lasts 250 ms.
@@ -169,7 +173,7 @@ describe('ClosedConcurrency with fake time', () => {
   for (const c of rampCases) {
     it(c.name, async () => {
       const host = new FakeHost(Number.POSITIVE_INFINITY, 50)
-      const executor = new ClosedConcurrency(host, concurrency.ramp({ stages: c.stages, gracefulRampDown: '10s' }), 0, 1)
+      const executor = new ClosedConcurrency(host, closedStream(concurrency.ramp({ stages: c.stages, gracefulRampDown: '10s' })), 0, 1)
       void executor.run()
       await host.clock.advanceTo(START + c.at)
       expect(executor.working).toBe(c.working)
@@ -181,7 +185,7 @@ describe('ClosedConcurrency with fake time', () => {
   it('interrupts a retiring learner that overstays the ramp-down grace', async () => {
     const host = new FakeHost(Number.POSITIVE_INFINITY, 5000)
     const profile = concurrency.ramp({ stages: [{ target: 2, duration: '100ms' }, { target: 0, duration: '100ms' }, { target: 0, duration: '2s' }], gracefulRampDown: '500ms' })
-    void new ClosedConcurrency(host, profile, 0, 1).run()
+    void new ClosedConcurrency(host, closedStream(profile), 0, 1).run()
     await host.clock.advanceTo(START + 300)
     expect(host.interrupted).toEqual([])
     await host.clock.advanceTo(START + 200 + 500 + 2 * CLOSED_TICK_MS)
@@ -250,7 +254,7 @@ function runnerFor(journeys: Record<string, Journey>, load: { arrival?: ReturnTy
   const scenario = defineScenario({ name: 'fake', ...load, journeys } as Parameters<typeof defineScenario>[0])
   const config: EngineConfig = {
     scenarioFile: 'fake.ts', target: 'http://127.0.0.1:9', seed: 7, shape: {}, workers: 1, maxLearners: 1000, connections: 10,
-    requestTimeoutMs: 30_000, gracefulStopMs: 1000, spacing: 'uniform', setupData: undefined, ...overrides,
+    requestTimeoutMs: 30_000, gracefulStopMs: 1000, spacing: 'uniform', setupData: undefined, parameters: { env: {}, secrets: {} }, ...overrides,
   }
   const messages: WorkerMessage[] = []
   const sender = new FakeSender(clock, latencyMs)
@@ -274,9 +278,9 @@ describe('LoadRunner with fake time and a fake sender', () => {
     expect(sender.sent.filter((s) => s.path === '/b').map((s) => s.at).slice(0, 2)).toEqual([355, 605])
     const seconds = intervals().map((i) => i.second)
     expect(seconds).toEqual([0, 1, 2, 3])
-    const requests = intervals().reduce((n, i) => n + Object.values(i.endpoints).reduce((m, e) => m + e.count, 0), 0)
+    const requests = intervals().reduce((n, i) => n + Object.values(i.streams[0]!.endpoints).reduce((m, e) => m + e.count, 0), 0)
     expect(requests).toBe(24)
-    const a = intervals()[1]!.endpoints['GET /a']!
+    const a = intervals()[1]!.streams[0]!.endpoints['GET /a']!
     const latency = decodeHistogram(a.latency)
     expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(29_900)
     expect(latency.maxValue).toBeLessThanOrEqual(30_100)
@@ -322,22 +326,22 @@ describe('LoadRunner with fake time and a fake sender', () => {
     const done = bounded.runner.run(START, new Promise(() => {}))
     await bounded.clock.advanceTo(START + 10_000)
     await done
-    const started = bounded.intervals().reduce((n, i) => n + i.arrivals.started, 0)
-    const dropped = bounded.intervals().reduce((n, i) => n + i.arrivals.dropped, 0)
+    const started = bounded.intervals().reduce((n, i) => n + i.streams[0]!.arrivals.started, 0)
+    const dropped = bounded.intervals().reduce((n, i) => n + i.streams[0]!.arrivals.dropped, 0)
     expect(started + dropped).toBe(80)
     // At most 2 waiting beyond the 2 running in second 0 (one response per connection per second
     // before any answer), then up to the best second's answers × 1 s.
-    expect(bounded.intervals()[0]!.arrivals.started).toBeLessThanOrEqual(8)
+    expect(bounded.intervals()[0]!.streams[0]!.arrivals.started).toBeLessThanOrEqual(8)
     expect(dropped).toBeGreaterThan(40)
     // So an admitted request waits about the timeout at most (unbounded, the last would wait ~20 s).
-    const slowest = Math.max(...bounded.intervals().flatMap((i) => (i.endpoints['GET /a'] ? [decodeHistogram(i.endpoints['GET /a'].latency).maxValue] : [])))
+    const slowest = Math.max(...bounded.intervals().flatMap((i) => (i.streams[0]!.endpoints['GET /a'] ? [decodeHistogram(i.streams[0]!.endpoints['GET /a'].latency).maxValue] : [])))
     expect(slowest).toBeLessThan(2_500_000)
     // The same run with no queue at all (every request has a connection) drops nothing.
     const free = outcome(Number.POSITIVE_INFINITY)
     const freeDone = free.runner.run(START, new Promise(() => {}))
     await free.clock.advanceTo(START + 10_000)
     await freeDone
-    expect(free.intervals().reduce((n, i) => n + i.arrivals.dropped, 0)).toBe(0)
+    expect(free.intervals().reduce((n, i) => n + i.streams[0]!.arrivals.dropped, 0)).toBe(0)
   })
 
   it('charges a late start to latency: a request issued after a stalled loop is timed from the plan', async () => {
@@ -352,8 +356,8 @@ describe('LoadRunner with fake time and a fake sender', () => {
     ;(clock as unknown as { t: number }).t = START + 800
     await clock.advanceTo(START + 5000)
     await done
-    const first = intervals().find((i) => i.endpoints['GET /a'])!
-    const latency = decodeHistogram(first.endpoints['GET /a']!.latency)
+    const first = intervals().find((i) => i.streams[0]!.endpoints['GET /a'])!
+    const latency = decodeHistogram(first.streams[0]!.endpoints['GET /a']!.latency)
     expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(309_000)
     expect(decodeHistogram(first.startLag).maxValue).toBeGreaterThanOrEqual(299_000)
   })
@@ -374,7 +378,7 @@ describe('LoadRunner with fake time and a fake sender', () => {
     await clock.advanceTo(START + 4000)
     await done
     const journeys: Record<string, { started: number; completed: number; interrupted: number; failed: number }> = {}
-    for (const i of intervals()) for (const [name, j] of Object.entries(i.journeys)) {
+    for (const i of intervals()) for (const [name, j] of Object.entries(i.streams[0]!.journeys)) {
       const t = (journeys[name] ??= { started: 0, completed: 0, interrupted: 0, failed: 0 })
       t.started += j.started
       t.completed += j.completed
@@ -383,7 +387,7 @@ describe('LoadRunner with fake time and a fake sender', () => {
     }
     expect(journeys.thinker!.completed).toBe(0)
     // Thinking learners end at the stop (second 1), not when the grace runs out (second 2).
-    expect(intervals().filter((i) => i.second >= 2).reduce((n, i) => n + (i.journeys.thinker?.interrupted ?? 0), 0)).toBe(0)
+    expect(intervals().filter((i) => i.second >= 2).reduce((n, i) => n + (i.streams[0]!.journeys.thinker?.interrupted ?? 0), 0)).toBe(0)
     expect(journeys.thinker!.interrupted).toBe(journeys.thinker!.started)
     // Slow requests in flight at the stop end within the 1 s grace: completed, not cut off.
     expect(journeys.slow!.completed).toBe(journeys.slow!.started)
@@ -403,7 +407,7 @@ describe('LoadRunner with fake time and a fake sender', () => {
     await done
     // One learner, 1.5 s per request: responses end at 1.5 s and 3.0 s; the third, sent at 3.0 s,
     // is still in flight when the 1 s grace ends at 4.0 s: cut off, interrupted, not a response.
-    expect(intervals().map((i) => [i.second, Object.values(i.endpoints).reduce((n, e) => n + e.count, 0)])).toEqual([[0, 0], [1, 1], [2, 0], [3, 1], [4, 0]])
-    expect(intervals().reduce((n, i) => n + (i.journeys.read?.interrupted ?? 0), 0)).toBe(1)
+    expect(intervals().map((i) => [i.second, Object.values(i.streams[0]!.endpoints).reduce((n, e) => n + e.count, 0)])).toEqual([[0, 0], [1, 1], [2, 0], [3, 1], [4, 0]])
+    expect(intervals().reduce((n, i) => n + (i.streams[0]!.journeys.read?.interrupted ?? 0), 0)).toBe(1)
   })
 })

@@ -78,7 +78,7 @@ describe('k6 stages follow the engine’s arrival plan', () => {
     const executor = options.scenarios.learners!
     expect(executor.executor).toBe('ramping-arrival-rate')
     if (executor.executor !== 'ramping-arrival-rate') return
-    const c = compareWithEngine(scenario.arrival!)
+    const c = compareWithEngine(scenario.streams[0]!.arrival!)
     expect(executor.stages).toEqual(c.plan.stages)
     expect(executor.startRate).toBe(c.plan.startRate)
     expect(Math.abs(c.k6Total - c.total)).toBeLessThanOrEqual(Math.max(1, 0.005 * c.total))
@@ -269,7 +269,7 @@ describe('the adapter drives the reference backend through k6’s API', () => {
     expect(k6.samples.some((s) => s.metric === 'lmsload_step_duration' && s.tags.step === 'start attempt')).toBe(true)
     // Learner n takes the journey lmsload's engine gives learner n (the same seeded pick).
     const scenario = await importScenario('scenarios/smoke.ts')
-    const picker = new JourneyPicker(scenario.journeys)
+    const picker = new JourneyPicker(scenario.streams[0]!.journeys)
     for (let id = 0; id < 40; id++) {
       const sent = learnerRequests.filter((r) => r.iteration === id)
       expect(sent.length, `learner ${id}`).toBeGreaterThan(0)

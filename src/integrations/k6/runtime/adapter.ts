@@ -15,7 +15,7 @@ import { JourneyPicker } from '../../../scenario/journey-picker.ts'
 import { endpointName, expandRoute, routeOnTarget } from '../../../scenario/route.ts'
 import { shapeLoad, type LoadShape } from '../../../scenario/shape.ts'
 import { toThinkDistribution, type ThinkTime } from '../../../scenario/think.ts'
-import type { Learner, RequestOptions, Response, Scenario, SetupContext, TransportError } from '../../../scenario/types.ts'
+import { DEFAULT_STREAM, type Learner, type RequestOptions, type Response, type Scenario, type SetupContext, type TransportError } from '../../../scenario/types.ts'
 import { makeFaker } from 'lmsload:faker'
 import { k6TransportError } from '../error-codes.ts'
 
@@ -91,6 +91,10 @@ class K6Response implements Response {
 class K6Learner implements Learner {
   readonly id: number
   readonly journey: string
+  readonly stream = DEFAULT_STREAM
+  get seed(): number {
+    return this.runtime.config.seed
+  }
   readonly data: any
   readonly random: Rng
   readonly signal = NEVER_ABORTED
@@ -217,7 +221,7 @@ export class K6Runtime {
   readonly config: K6RuntimeConfig
   readonly target: string
   private readonly scenario: Scenario
-  private readonly picker: JourneyPicker<Scenario['journeys'][number]>
+  private readonly picker: JourneyPicker<Scenario['streams'][number]['journeys'][number]>
   private readonly arrival: ArrivalProfile | undefined
   private fakerInstance: Faker | undefined
 
@@ -225,8 +229,9 @@ export class K6Runtime {
     this.scenario = scenario
     this.config = config
     this.target = (env.LMSLOAD_TARGET ?? config.target).replace(/\/+$/, '')
-    this.picker = new JourneyPicker(scenario.journeys)
-    this.arrival = shapeLoad(scenario, config.shape).arrival
+    // The export refuses scenarios of several streams (k6Options): this is the one.
+    this.picker = new JourneyPicker(scenario.streams[0]!.journeys)
+    this.arrival = shapeLoad(scenario, config.shape).streams[0]!.arrival
   }
 
   faker(): Faker {
