@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import { exportK6, type K6ExportResult } from '../integrations/k6/export.ts'
 import type { LoadShape } from '../scenario/shape.ts'
+import { setRunParameters, type RunParameters } from '../scenario/params.ts'
 import { defaultOutputDir } from './outputs.ts'
 import { resolveScenario } from './scenarios.ts'
 import { parseTarget } from './target.ts'
@@ -16,6 +17,8 @@ export interface ExportK6Request {
   shape?: LoadShape
   seed?: number
   typecheck?: boolean
+  /** --env/--secret for a scenario that reads them at its top level: used to import it here, never written into the script. */
+  parameters?: RunParameters
 }
 
 export const DEFAULT_K6_TARGET = 'http://127.0.0.1:8080'
@@ -23,6 +26,7 @@ export const DEFAULT_K6_TARGET = 'http://127.0.0.1:8080'
 /** `lmsload export k6`: the scenario as one k6 script, a k6-operator TestRun and a guide. */
 export async function exportScenarioToK6(req: ExportK6Request): Promise<K6ExportResult> {
   const scenarioFile = path.resolve(resolveScenario(req.scenarioFile))
+  setRunParameters(req.parameters ?? { env: {}, secrets: {} })
   const scenario = await importScenario(scenarioFile)
   const target = req.target ?? DEFAULT_K6_TARGET
   // k6 runs elsewhere (a cluster): any host is allowed; the URL must still be well-formed.

@@ -1,7 +1,7 @@
 // `lmsload run` as a use case: the stages live in app/run/ (target, config, describe, record); this
 // file wires them and analyses what was recorded.
 import path from 'node:path'
-import { EXIT } from '../core/errors.ts'
+import { EXIT, UserError } from '../core/errors.ts'
 import { displayPath } from '../core/paths.ts'
 import type { EngineResult } from '../engine/coordinator.ts'
 import type { TargetTls } from '../engine/config.ts'
@@ -9,7 +9,7 @@ import { HttpClient } from '../engine/http/client.ts'
 import { importScenario } from '../engine/load-scenario.ts'
 import type { EngineSink } from '../metrics/interval.ts'
 import { runId, type LadderSpec, type RunJson, type RunStatus } from '../record/layout/run-json.ts'
-import { RunDirWriter } from '../record/writer.ts'
+import { REDACTED, RunDirWriter } from '../record/writer.ts'
 import type { LoadShape } from '../scenario/shape.ts'
 import { secretValues, setRunParameters, type RunParameters } from '../scenario/params.ts'
 import type { Analysis } from '../analyze/analysis.ts'
@@ -87,6 +87,12 @@ export interface RunOutcome {
   outputs: OutputReport[]
 }
 
+function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || !secrets.some((v) => error.message.includes(v))) return error
+  const message = secrets.reduce((m, v) => m.split(v).join(REDACTED), error.message)
+  return error instanceof UserError ? new UserError(error.code, message, error.hint) : new Error(message)
+}
+
 /** `lmsload run`: load the scenario, find or start the target, drive the load, record everything, analyse. */
 export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
   const scenarioFile = path.resolve(resolveScenario(req.scenarioFile))
@@ -118,6 +124,9 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode
     return { dir, status: engine.status, exitCode, run, engine, analysis: analyzed.analysis, reports: analyzed.reports!, outputs: sent }
+  } catch (error) {
+    // A setup() or a scenario that fails quoting a secret: the message is printed, the secret is not.
+    throw withoutSecrets(error, secretValues())
   } finally {
     await direct.close()
     await target?.bundled?.stop()

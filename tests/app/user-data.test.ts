@@ -75,6 +75,32 @@ describe('accounts, parameters and secrets', () => {
     expect([...target.hits.keys()].filter((p) => p.startsWith('/who/'))).toEqual([])
   }, 60_000)
 
+  it('prints a setup() that fails quoting a secret without the secret', async () => {
+    const dir = project(40, 'sequential')
+    const source = readFileSync(path.join(dir, 'scenario.ts'), 'utf8').replace("name: 'accounts',", "name: 'accounts', setup: () => { throw new Error('login refused for ' + secret('API_TOKEN')) },")
+    writeFileSync(path.join(dir, 'setup.ts'), source)
+    const r = await runCli(['run', path.join(dir, 'setup.ts'), '--target', target.url, '--out', path.join(dir, 'run'), '--env', 'COURSE_ID=1', '--secret', 'API_TOKEN', '--quiet'], { API_TOKEN: SECRET })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/setup\(\) failed: login refused for \[secret\]/)
+    expect(r.stdout + r.stderr).not.toContain(SECRET)
+  }, 60_000)
+
+  it('exports to k6 a scenario that reads them, with no secret value in any file it writes', async () => {
+    const dir = project(40, 'sequential')
+    // k6 has no data files yet: this scenario reads its parameters only.
+    const source = readFileSync(path.join(dir, 'scenario.ts'), 'utf8').replace(/const accounts = .*\n/, '').replace('const a = accounts.for(l)', "const a = { username: 'u' }")
+    writeFileSync(path.join(dir, 'k6.ts'), source.replace("const course = env.number('COURSE_ID')", "const course = env.number('COURSE_ID'); const key = secret('API_TOKEN').length"))
+    const out = path.join(dir, 'k6')
+    const r = await runCli(['export', 'k6', path.join(dir, 'k6.ts'), '--out', out, '--no-typecheck', '--env', 'COURSE_ID=42', '--secret', 'API_TOKEN'], { API_TOKEN: SECRET })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const script = readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.js'))!), 'utf8')
+    // The script reads both from k6's own environment when it runs.
+    expect(script).toContain('__ENV')
+    expect(allText(out)).not.toContain(SECRET)
+    expect(r.stdout).not.toContain(SECRET)
+  }, 60_000)
+
   it.each([
     [['--env', 'COURSE_ID'], /--env COURSE_ID: expected KEY=VALUE/],
     [['--env', 'COURSE_ID=1', '--secret', `API_TOKEN=${SECRET}`], /--secret API_TOKEN=…: --secret takes a name only/],

@@ -15,7 +15,7 @@ const SCENARIOS: Array<[string, { scale?: number; durationMs: number }]> = [
   ['enrollment-day', { scale: 0.02, durationMs: 6000 }],
   ['deadline-rush', { scale: 0.02, durationMs: 6000 }],
   ['daily-cycle', { scale: 0.5, durationMs: 6000 }],
-  ['exam-day', { scale: 0.1, durationMs: 15000 }],
+  ['exam-day', { scale: 0.1, durationMs: 10000 }],
 ]
 
 const suite = backendForSuite()

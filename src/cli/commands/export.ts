@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs'
 import { displayPath, UserError } from '../../core/index.ts'
 import type { CommandModule } from '../command.ts'
-import { positiveNumber, shapeOf, shapeOptions } from '../options.ts'
+import { parametersOf, positiveNumber, shapeOf, shapeOptions } from '../options.ts'
 import { useCases } from '../../app/index.ts'
 
 interface ExportArgs {
@@ -15,6 +15,9 @@ interface ExportArgs {
   duration?: string
   seed?: string
   typecheck: boolean
+  env?: string[]
+  secret?: string[]
+  'secret-file'?: string[]
 }
 
 function options(y: Argv): Argv {
@@ -25,6 +28,9 @@ function options(y: Argv): Argv {
       .option('parallelism', { type: 'string', describe: 'k6-operator runners sharing the load (default 1)' })
       .option('target', { type: 'string', describe: 'base URL the script sends to (default http://127.0.0.1:8080; k6 -e LMSLOAD_TARGET=… overrides it)' })
       .option('typecheck', { type: 'boolean', default: true, describe: 'check the script against @types/k6 first (--no-typecheck skips it)' })
+      .option('env', { type: 'string', array: true, describe: "KEY=VALUE for a scenario that reads env() at its top level (the script reads k6's -e KEY=… when it runs)" })
+      .option('secret', { type: 'string', array: true, describe: 'a secret the scenario reads at its top level, by name, from the environment; never written into the script' })
+      .option('secret-file', { type: 'string', array: true, describe: 'a secret read from a file, KEY=PATH' })
 }
 
 async function execute(argv: ExportArgs): Promise<number> {
@@ -39,6 +45,7 @@ async function execute(argv: ExportArgs): Promise<number> {
     shape,
     seed,
     typecheck: argv.typecheck,
+    parameters: parametersOf(argv, process.env),
   })
   const s = result.options.scenarios.learners!
   const load = s.executor === 'ramping-arrival-rate' ? `ramping-arrival-rate, ${s.stages.length} stages, up to ${s.maxVUs} VUs` : `ramping-vus, ${s.stages.length} stages`
