@@ -228,15 +228,7 @@ export interface StreamSummary {
   checks: Array<{ label: string; pass: number; fail: number; passRate: number }>
   /** The first to the last of the stream's busy seconds: requests (5 s average) at half their peak or more. */
   busy: { startSec: number; endSec: number } | null
-  series: {
-    arrivalsPlanned: number[]
-    arrivalsStarted: number[]
-    arrivalsDropped: number[]
-    active: number[]
-    throughput: number[]
-    errors: number[]
-    p95: Array<number | null>
-  }
+  series: Pick<Series, 'arrivalsPlanned' | 'arrivalsStarted' | 'arrivalsDropped' | 'active' | 'throughput' | 'errors' | 'p95'>
   /**
    * What each other stream's busy seconds did to this stream: its p95 in the seconds the other was
    * busy and in the rest (`ratio` = during / outside; null without requests on either side). Only

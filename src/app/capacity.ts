@@ -74,7 +74,7 @@ export async function capacityLadder(req: LadderRequest, hooks: RunHooks): Promi
     own.abort(new StopByBudget(broken.label))
   })
   // run.json records the ladder, so the analysis (this one, and any `lmsload analyze` of the run) computes its capacity.
-  const spec: LadderSpec = { mode: 'ladder', slo: slo.text, errorBudget: req.errorBudget, from, to, steps: req.steps, holdMs: req.holdMs, plan: req.plan }
+  const spec: LadderSpec = { mode: 'ladder', slo: slo.text, errorBudget: req.errorBudget, from, to, steps: req.steps, holdMs: req.holdMs, plan: req.plan, ...(scenario.streamed ? { stream: ramped.name } : {}) }
   const outcome = await runScenario({ ...req, shape: { ladder: { from, to, steps: req.steps, holdMs: req.holdMs, ...(req.stream !== undefined ? { stream: req.stream } : {}) } }, capacity: spec }, { ...hooks, signal, sink: watch })
   const { plan, ...capacity } = outcome.analysis.capacity as LadderSection
   const interrupted = hooks.signal.aborted

@@ -103,7 +103,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   // A malformed budget file fails before any load is sent.
   if (req.budgetFile) loadBudgetFile(req.budgetFile)
   // So are malformed --output specs; a file output is opened (refusing one that exists) here.
-  const outputs = createOutputs(req.outputs ?? [])
+  const outputs = await createOutputs(req.outputs ?? [])
   const notice = hooks.onNotice ?? (() => {})
   // The preflight and setup() go through the learners' HTTP client: the same certificate trust, and
   // no second HTTP stack to load at start.

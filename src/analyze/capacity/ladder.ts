@@ -89,7 +89,11 @@ function meets(latency: LatencySummary | undefined, slo: BudgetRule): boolean {
 }
 
 /** Per-step capacity of a ladder run from its planned steps (less their warm-up): SLO, knee, USL. Pure. */
-export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget: number): LadderCapacity {
+export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget: number, stream?: string): LadderCapacity {
+  // A ladder on one stream of several counts that stream's arrivals only (the held streams' are not the step's).
+  const own = stream === undefined ? undefined : analysis.streams?.find((s) => s.name === stream)?.series.arrivalsStarted
+  const rateOf = (w: { startSec: number; endSec: number; arrivalRatePerSec: number }) =>
+    own ? own.slice(w.startSec, w.endSec).reduce((a, b) => a + b, 0) / Math.max(1, w.endSec - w.startSec) : w.arrivalRatePerSec
   const cpuSource = Object.entries(analysis.series.resources).find(([k]) => k === 'target:process' || k.startsWith('process:'))?.[1]?.cpu_ratio
     ?? Object.entries(analysis.series.resources).find(([k]) => k === 'target' || k.startsWith('metrics:'))?.[1]?.cpu_ratio
   // The windows of a staircase come from its plan (stats/windows.ts plannedWindows): one steady window per step.
@@ -98,7 +102,7 @@ export function ladderCapacity(analysis: Analysis, slo: BudgetRule, errorBudget:
     .map((w) => {
       const cpu = cpuSource?.slice(w.startSec, w.endSec).filter((v): v is number => v !== null) ?? []
       return {
-        stage: w.stage, startSec: w.startSec, endSec: w.endSec, arrivalRatePerSec: w.arrivalRatePerSec, throughputPerSec: w.throughputPerSec,
+        stage: w.stage, startSec: w.startSec, endSec: w.endSec, arrivalRatePerSec: rateOf(w), throughputPerSec: w.throughputPerSec,
         concurrency: w.concurrency, activeLearners: w.activeLearners, errorRate: w.errorRate, latencyMs: w.latencyMs,
         targetCpuRatio: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
         meetsSlo: meets(w.latencyMs, slo) && w.errorRate <= errorBudget,
@@ -152,9 +156,10 @@ const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : 
 
 /** The ladder's capacity and plan from an analysed ladder run and what run.json recorded of the ladder. Pure. */
 export function ladderSection(analysis: Analysis, spec: LadderSpec): LadderSection {
-  const capacity = ladderCapacity(analysis, parseSlo(spec.slo, 'run.json capacity.slo'), spec.errorBudget)
+  const capacity = ladderCapacity(analysis, parseSlo(spec.slo, 'run.json capacity.slo'), spec.errorBudget, spec.stream)
   const c = capacity.capacity
   const detail = c ? [`${rate(c.throughputPerSec)} requests/s`, `${rate(c.requestsInFlight)} requests in flight`, ...(c.concurrentLearners !== null ? [`${rate(c.concurrentLearners)} learners in journeys at once`] : [])].join(', ') : ''
-  const plan = c ? planCapacity(c.arrivalRatePerSec, LADDER_UNIT, c.bound, { ...spec.plan, detail, raise: 'raise --to' }) : null
+  const unit = spec.stream === undefined ? LADDER_UNIT : `learners of stream '${spec.stream}' arriving per second`
+  const plan = c ? planCapacity(c.arrivalRatePerSec, unit, c.bound, { ...spec.plan, detail, raise: 'raise --to' }) : null
   return { ...capacity, plan }
 }

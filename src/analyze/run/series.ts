@@ -41,7 +41,9 @@ export function loadSegments(run: RecordedRun, series: Series, seconds: number, 
   // Phases are found in the load the generator applied: arrivals (open) or active learners (closed).
   const load = run.run.scenario.model === 'closed' ? series.active : series.arrivalsStarted
   // A staircase's steps are its plan (run.json), never re-detected: two short steps must not merge.
-  const stages = run.run.scenario.model === 'open' ? plannedStages(run.run.scenario.profile) : undefined
+  // A ladder on one stream of several: the steps are that stream's.
+  const ramped = run.run.capacity?.stream === undefined ? undefined : run.run.scenario.streams?.find((s) => s.name === run.run.capacity!.stream)
+  const stages = run.run.scenario.model === 'open' ? plannedStages(ramped?.profile ?? run.run.scenario.profile) : undefined
   // A run stopped early (a ladder's SLO watch, a signal) ends its last step where arrivals stopped;
   // the second in which they stopped is only partly loaded.
   const end = runEndOf(run, seconds)

@@ -6,6 +6,7 @@ import type { StreamInterference, StreamSummary } from '../analysis.ts'
 import type { BusySeconds, Collected } from '../stats/collect.ts'
 import { summarise } from '../stats/latency.ts'
 import { addCounts, endpointSummary, zero, type EndpointCounts } from './endpoints.ts'
+import { addChecks } from './tallies.ts'
 
 /**
  * A stream is busy in the seconds in which its requests, averaged over BUSY_SMOOTH_SEC seconds,
@@ -69,12 +70,7 @@ export function streamSummaries(run: RecordedRun, seconds: number, collected: Co
           series.arrivalsDropped[line.t] = part.arrivals.dropped
           series.active[line.t] = part.active
         }
-        for (const [label, c] of Object.entries(part.checks)) {
-          const into = checks.get(label) ?? { pass: 0, fail: 0 }
-          into.pass += c.pass
-          into.fail += c.fail
-          checks.set(label, into)
-        }
+        addChecks(checks, part.checks)
       }
       for (const [id, e] of Object.entries(line.endpoints)) {
         if (run.streamOf.get(id) !== s.name) continue

@@ -14,6 +14,16 @@ export interface Tallies {
   journeyErrors: JourneyErrorSummary[]
 }
 
+/** Adds a second's checks (label → pass, fail) into run totals. */
+export function addChecks(into: Map<string, { pass: number; fail: number }>, from: Record<string, { pass: number; fail: number }>): void {
+  for (const [label, c] of Object.entries(from)) {
+    const sum = into.get(label) ?? { pass: 0, fail: 0 }
+    sum.pass += c.pass
+    sum.fail += c.fail
+    into.set(label, sum)
+  }
+}
+
 export function runTallies(run: RecordedRun, collected: Collected): Tallies {
   const stepCounts = new Map<string, { count: number; failed: number }>()
   const checks = new Map<string, { pass: number; fail: number }>()
@@ -34,12 +44,7 @@ export function runTallies(run: RecordedRun, collected: Collected): Tallies {
       c.failed += s.failed
       stepCounts.set(name, c)
     }
-    for (const [label, c] of Object.entries(line.checks)) {
-      const into = checks.get(label) ?? { pass: 0, fail: 0 }
-      into.pass += c.pass
-      into.fail += c.fail
-      checks.set(label, into)
-    }
+    addChecks(checks, line.checks)
     for (const [name, j] of Object.entries(line.journeys)) {
       const into = journeys.get(name) ?? journeyCounts()
       addJourneyCounts(into, j)

@@ -2,15 +2,19 @@
 import { UserError } from '../../core/errors.ts'
 import { NdjsonOutput } from './ndjson.ts'
 import type { Output } from './output.ts'
-import { PrometheusOutput } from './prometheus.ts'
 
 export type { Output, OutputReport } from './output.ts'
 export { OutputsSink } from './output.ts'
 
 const KINDS = ['prometheus', 'ndjson']
 
-/** The outputs `specs` name ('prometheus=http://127.0.0.1:9090/api/v1/write', 'ndjson=-'); one-line errors. */
-export function createOutputs(specs: readonly string[]): Output[] {
+/**
+ * The outputs `specs` name ('prometheus=http://127.0.0.1:9090/api/v1/write', 'ndjson=-'); one-line
+ * errors. The remote-write encoder (protobufjs) is loaded only when a Prometheus output is asked
+ * for: a run without one does not pay for it at start.
+ */
+export async function createOutputs(specs: readonly string[]): Promise<Output[]> {
+  const PrometheusOutput = specs.some((s) => s.startsWith('prometheus=')) ? (await import('./prometheus.ts')).PrometheusOutput : undefined
   const outputs = specs.map((spec): Output => {
     const eq = spec.indexOf('=')
     const kind = eq < 0 ? spec : spec.slice(0, eq)
@@ -25,7 +29,7 @@ export function createOutputs(specs: readonly string[]): Output[] {
         throw new UserError('LMSLOAD_USAGE', `--output ${spec}: not a URL`)
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('LMSLOAD_USAGE', `--output ${spec}: expected an http(s) URL`)
-      return new PrometheusOutput(spec, url.href)
+      return new PrometheusOutput!(spec, url.href)
     }
     return new NdjsonOutput(spec, where)
   })

@@ -124,8 +124,8 @@ export class PrometheusOutput implements Output {
       if (result.status >= 200 && result.status < 300) return undefined
       return `HTTP ${result.status}${result.errorMessage ? `: ${result.errorMessage.trim().slice(0, 120)}` : ''}`
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string } }
-      return e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.message
+      const e = error as Error & { cause?: { code?: string; message?: string } }
+      return e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.cause?.message ?? e.message
     }
   }
 

@@ -105,6 +105,8 @@ export interface LadderSpec {
   holdMs: number
   /** Today's peak (in learners arriving per second), yearly growth and instances, for the plan. */
   plan: { currentPeak?: number; growthPerYear?: number; instances?: number }
+  /** In a scenario with streams, the stream the ladder ramped (the others were held at their average). */
+  stream?: string
 }
 
 /** A run's id and directory name: `yyyymmdd-hhmmss-<name>` (local time). */

@@ -55,17 +55,33 @@ describe('capacity against a target with a known limit (100 req/s)', () => {
   })
 
   it('ladder: four planned short steps give four points and a USL fit; an SLO that never broke gives a floor, not a limit', async () => {
+    // Two streams: the ladder ramps `main` while `side` is held at its average (5/s); a step's rate is main's alone.
+    const twoStreams = writeScenario(`
+      import { defineScenario, arrival } from 'lmsload'
+      const one = async (l) => { await l.get('/') }
+      export default defineScenario({
+        name: 'limited',
+        streams: {
+          main: { arrival: arrival.constant({ rate: 10, duration: '4s' }), journeys: { one: { weight: 1, run: one } } },
+          side: { arrival: arrival.constant({ rate: 5, duration: '4s' }), journeys: { two: { weight: 1, run: one } } },
+        },
+        options: { gracefulStop: '3s' },
+      })`)
     const o = await capacityLadder({
-      scenarioFile: scenario(10), target: target.url, workers: 1, out: dir('floor'),
+      scenarioFile: twoStreams, target: target.url, workers: 1, out: dir('floor'), spacing: 'uniform', stream: 'main',
       slo: 'p95<100ms', errorBudget: 0.01, from: 5, to: 20, steps: 4, holdMs: 6000, plan: { currentPeak: 4, growthPerYear: 0.3 },
     }, hooks())
     expect(o.capacity.steps.map((s) => s.stage)).toEqual([0, 1, 2, 3])
+    expect(o.capacity.steps.map((s) => s.arrivalRatePerSec)).toEqual([5, 10, 15, 20])
+    const run = JSON.parse(readFileSync(path.join(o.dir, 'run.json'), 'utf8'))
+    expect(run.capacity.stream).toBe('main')
+    expect(run.scenario.streams.map((x: { name: string; profile: { kind: string } }) => [x.name, x.profile.kind])).toEqual([['main', 'steps'], ['side', 'constant']])
     expect(o.capacity.steps.every((s) => s.meetsSlo)).toBe(true)
     expect(o.capacity.usl).not.toBeNull()
     expect(o.capacity.capacity).toMatchObject({ bound: 'at-least' })
     expect(o.capacity.verdict).toEqual({ kind: 'floor' })
     expect(o.capacity.capacity!.arrivalRatePerSec).toBeGreaterThan(15)
-    expect(o.plan!.sentence).toMatch(/^The platform takes at least [\d.]+ learners arriving per second within the SLO .*this is a floor, not the limit \(raise --to to find it\)/)
+    expect(o.plan!.sentence).toMatch(/^The platform takes at least [\d.]+ learners of stream 'main' arriving per second within the SLO .*this is a floor, not the limit \(raise --to to find it\)/)
     expect(o.plan!.sentence).not.toMatch(/months|instance/)
     expect(o.plan!.monthsUntilFull).toBeNull()
     expect(o.exitCode).toBe(0)
