@@ -55,7 +55,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
   /** Most responses this worker received in one second of the run so far. */
   private peakAnswered = 0
   private readonly index: number
-  /** Per stream: its name and journey picker, and its learners active now. */
+  /** Per stream: its index, name and journey picker; `activeByStream` counts its learners active now. */
   private readonly streams: Array<{ index: number; name: string; picker: JourneyPicker<Stream['journeys'][number]> }>
   private readonly activeByStream: number[]
   private readonly gracefulStopMs: number

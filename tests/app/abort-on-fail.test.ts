@@ -116,7 +116,7 @@ describe('abortOnFail in a scenario', () => {
 
   it('lets a run that keeps it complete', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-abort-')), 'run')
-    const outcome = await runScenario({ scenarioFile: scenario(0), target: target.url, out, workers: 1, shape: { durationMs: 4000 } }, { signal: new AbortController().signal })
+    const outcome = await runScenario({ scenarioFile: scenario(0), target: target.url, out, workers: 1, shape: { durationMs: 3000 } }, { signal: new AbortController().signal })
     expect(outcome.run.end).toEqual({ reason: 'completed' })
     expect(outcome.exitCode).toBe(0)
   }, 60_000)

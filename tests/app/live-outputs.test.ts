@@ -22,7 +22,7 @@ const SCENARIO = writeScenario(`
   export default defineScenario({
     name: 'live',
     streams: {
-      browse: { arrival: arrival.constant({ rate: 30, duration: '4s' }), journeys: { page: { weight: 1, run: async (l) => { await l.get('/slow', { query: { delay: l.random.int(40) } }) } } } },
+      browse: { arrival: arrival.constant({ rate: 30, duration: '3s' }), journeys: { page: { weight: 1, run: async (l) => { await l.get('/slow', { query: { delay: l.random.int(40) } }) } } } },
       exam: { arrival: arrival.constant({ rate: 20, duration: '2s' }), startAfter: '1s', journeys: { start: { weight: 1, run: async (l) => { await l.post('/items/:id', { params: { id: l.id } }) } } } },
     },
   })`)
@@ -98,13 +98,13 @@ describe('live outputs', () => {
     expect(report.dropped).toBeGreaterThan(0)
     expect(report.sent + report.dropped).toBe(r.seconds)
     expect(readRun(dir).events.some((e) => e.type === 'warning' && /output prometheus=.*batches dropped/.test(e.message))).toBe(true)
-    // A 4 s plan: the run is not held up by a dead receiver (its flush at the end is bounded by 5 s).
+    // A 3 s plan: the run is not held up by a dead receiver (its flush at the end is bounded by 5 s).
     expect(took).toBeLessThan(20_000)
   }, 90_000)
 
   it('a receiver that never was: every batch dropped and counted, the run on plan', async () => {
     const port = await freePort()
-    const outcome = await runScenario({ scenarioFile: SCENARIO, target: target.url, out: out(), workers: 1, outputs: [`prometheus=http://127.0.0.1:${port}/api/v1/write`] }, { signal: new AbortController().signal })
+    const outcome = await runScenario({ scenarioFile: SCENARIO, target: target.url, out: out(), workers: 1, shape: { durationMs: 2000 }, outputs: [`prometheus=http://127.0.0.1:${port}/api/v1/write`] }, { signal: new AbortController().signal })
     expect(outcome.status).toBe('completed')
     expect(outcome.run.result!.arrivals.started).toBe(outcome.run.result!.arrivals.planned)
     expect(outcome.outputs[0]).toMatchObject({ sent: 0, dropped: outcome.run.result!.seconds })

@@ -24,11 +24,10 @@ beforeAll(async () => {
       import { defineScenario, arrival } from 'lmsload'
       export default defineScenario({
         name: 'browser-check',
-        description: 'Items and a slow search, with one budget set to fail.',
-        arrival: arrival.ramp({ from: 10, to: 60, duration: '4s' }),
-        journeys: {
-          browse: { weight: 3, run: async (l) => { await l.get('/items/:id', { params: { id: l.id } }) } },
-          search: { weight: 1, run: async (l) => { await l.get('/search?delay=30') } },
+        description: 'Items and a slow search in two streams, with one budget set to fail.',
+        streams: {
+          items: { arrival: arrival.ramp({ from: 8, to: 45, duration: '4s' }), journeys: { browse: { weight: 1, run: async (l) => { await l.get('/items/:id', { params: { id: l.id } }) } } } },
+          search: { arrival: arrival.constant({ rate: 15, duration: '2s' }), startAfter: '1s', journeys: { search: { weight: 1, run: async (l) => { await l.get('/search?delay=30') } } } },
         },
         budgets: { overall: ['errors < 1%'], 'GET /search': ['p95 < 5ms'] },
       })`),
@@ -65,7 +64,9 @@ describe('report.html in Chromium', () => {
     try {
       const charts = await marksPerChart(r)
       expectCleanRender(r, charts)
-      expect(Object.keys(charts)).toEqual(expect.arrayContaining(['chart-load', 'chart-latency', 'chart-errors', 'chart-active', 'chart-endpoint-latency', 'chart-spectrum', 'chart-res-cpu', 'chart-res-memory', 'chart-res-generator']))
+      expect(Object.keys(charts)).toEqual(expect.arrayContaining(['chart-load', 'chart-latency', 'chart-errors', 'chart-active', 'chart-endpoint-latency', 'chart-spectrum', 'chart-res-cpu', 'chart-res-memory', 'chart-res-generator', 'chart-streams-throughput', 'chart-streams-latency']))
+      // The streams side by side: a row each, in the scenario's order.
+      expect(await r.page.locator('#streams table tbody tr td:first-child').allInnerTexts()).toEqual(['items', 'search'])
       const page = r.page
       expect(await page.locator('#verdict .sentence').innerText()).toBe(outcome.analysis.verdict.sentence)
       // The scenario's two budgets and the default journey budget.

@@ -35,7 +35,14 @@ const SCENARIO = `
     budgets: { 'stream:spike GET /ids': ['p95 < 5s'] },
   })`
 
+const runs = new Map<number, Awaited<ReturnType<typeof runOnce>>>()
+/** One run per number of workers (the analysis test reads the 2-worker run again). */
 async function run(workers: number) {
+  if (!runs.has(workers)) runs.set(workers, await runOnce(workers))
+  return runs.get(workers)!
+}
+
+async function runOnce(workers: number) {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'lmsload-streams-')), 'run')
   target.hits.clear()
   const outcome = await runScenario({ scenarioFile: writeScenario(SCENARIO), target: target.url, out, workers, seed: 9 }, { signal: new AbortController().signal })
