@@ -289,7 +289,18 @@ export interface Analysis {
   series: Series
   /** Per traffic stream, in the scenario's order: present when the scenario has `streams`. */
   streams?: StreamSummary[]
-  trust: { generatorSaturated: boolean; droppedArrivals: number; closedModel: boolean; /** The run did not end as planned (run.end.reason is not `completed`). */ incomplete: boolean }
+  trust: {
+    generatorSaturated: boolean
+    droppedArrivals: number
+    closedModel: boolean
+    /** The run did not end as planned (run.end.reason is not `completed`). */
+    incomplete: boolean
+    /**
+     * A run merged from shards (`lmsload merge`): how many, the machines, how their clocks were
+     * measured and how far apart the farthest two may have been (at most) or were shown to be (proven).
+     */
+    shards?: { count: number; hosts: string[]; clock: 'date-header' | 'clock-url'; skewAtMostMs: number; skewProvenMs: number }
+  }
   /** Stretches in which most requests got no HTTP answer (target down or hung), longest first. */
   outages: Outage[]
   /** What `lmsload drill` did and measured (drill.json), with the failures it caused. */

@@ -40,6 +40,14 @@ function highCardinality(run: RecordedRun): string[] {
  * Its stages (analyze/run/): series, histograms, endpoints, tallies, windows, signals → findings,
  * budgets, then the verdict.
  */
+/** A run merged from shards: how many, on which machines, and how far apart their clocks may have been. */
+function shardTrust(s: NonNullable<RecordedRun['run']['sharded']>): NonNullable<Analysis['trust']['shards']> {
+  return {
+    count: s.count, hosts: [...new Set(s.shards.map((x) => x.host))], clock: s.shards[0]?.clock.method ?? 'date-header',
+    skewAtMostMs: s.skew.atMostMs, skewProvenMs: s.skew.provenMs,
+  }
+}
+
 export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogram>, options: AnalyzeOptions): Analysis {
   const seconds = recordedSeconds(run)
   const series = recordedSeries(run, seconds)
@@ -98,6 +106,7 @@ export function analyzeRun(run: RecordedRun, histograms: Iterable<LoggedHistogra
       droppedArrivals: arrivals.dropped,
       closedModel: run.run.scenario.model === 'closed',
       incomplete: end.reason !== 'completed',
+      ...(run.run.sharded ? { shards: shardTrust(run.run.sharded) } : {}),
     },
     outages: findOutages(series),
     ...(run.drill ? { drill: summariseDrill(run.drill, series) } : {}),

@@ -16,6 +16,9 @@ export const useCases = {
   init: () => import('./init.ts'),
   check: () => import('./check.ts'),
   scenarios: () => import('./scenarios.ts'),
+  setup: () => import('./setup.ts'),
+  merge: () => import('./merge.ts'),
+  exportK8s: () => import('./export-k8s.ts'),
 } as const
 
 export { BACKEND_CLI } from './bundled-backend.ts'

@@ -8,6 +8,6 @@ export function defaultRunDir(id: string): string {
 }
 
 /** `./reports/<kind>/<name>`: what other commands write (`export k6`, `capacity`). */
-export function defaultOutputDir(kind: 'k6' | 'capacity', name: string): string {
+export function defaultOutputDir(kind: 'k6' | 'k8s' | 'capacity', name: string): string {
   return path.resolve('reports', kind, name)
 }

@@ -24,6 +24,9 @@ import { createOutputs, type OutputReport } from './live/index.ts'
 import { describeRun } from './run/describe.ts'
 import { recordRun, samplersFor } from './run/record.ts'
 import { openTarget, type RunTarget } from './run/target.ts'
+import { joinShards } from './shard/join.ts'
+import { readSetupFile } from './shard/setup-file.ts'
+import type { Shard } from '../engine/schedule/streams.ts'
 
 export { StopByBudget } from './run/record.ts'
 
@@ -58,6 +61,18 @@ export interface RunRequest {
   parameters?: RunParameters
   /** Live outputs, --output KIND=WHERE ('prometheus=http://…/api/v1/write', 'ndjson=-'). */
   outputs?: string[]
+  /** --shard K/N: one of N disjoint parts of the plan. */
+  shard?: Shard
+  /** --start-at: the agreed start of a sharded run (epoch ms). */
+  startAtMs?: number
+  /** --barrier: the start is agreed on a shared directory. */
+  barrier?: { dir: string; delayMs: number; timeoutMs: number }
+  /** --setup-from: setup()'s result from `lmsload setup`. */
+  setupFile?: string
+  /** --clock-url: a finer clock reference than the target's Date header. */
+  clockUrl?: string
+  /** --allow-skew: start even with this clock proven more than 1 s off. */
+  allowSkew?: boolean
 }
 
 export interface RunHooks {
@@ -111,13 +126,17 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   let target: RunTarget | undefined
   try {
     target = await openTarget(req, direct, notice)
-    const config = await engineConfig({ ...req, parameters }, scenario, scenarioFile, target.url, direct)
-    const id = runId(scenario.name)
-    const dir = req.out === undefined ? defaultRunDir(id) : path.resolve(req.out)
+    const setup = req.setupFile ? readSetupFile(req.setupFile, scenario.name) : undefined
+    const config = await engineConfig({ ...req, parameters, ...(setup ? { setup: { data: setup.data } } : {}) }, scenario, scenarioFile, target.url, direct)
+    const shard = req.shard ? await joinShards(req, scenario, config, target, setup, direct, hooks.signal, notice) : undefined
+    const id = shard ? shard.runId : runId(scenario.name)
+    const dirName = shard ? `${id}-shard-${shard.index}-of-${shard.count}` : id
+    const dir = req.out === undefined ? defaultRunDir(dirName) : path.resolve(req.out)
     const scrape = [...(req.scrape ?? [])]
     const pids = [...(req.pids ?? [])]
     // Every line of the run directory is written with the secrets' values replaced (a journey error that quotes a token).
-    const writer = RunDirWriter.create(dir, describeRun(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.url.href, bundled: target.bundled }, config, scrape, pids, req.capacity, req.tls), { redact: secretValues() })
+    const described = describeRun(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.url.href, bundled: target.bundled }, config, scrape, pids, req.capacity, req.tls)
+    const writer = RunDirWriter.create(dir, shard ? { ...described, shard } : described, { redact: secretValues() })
     notice(`recording to ${displayPath(dir)}`)
     const { engine, run, outputs: sent } = await recordRun(writer, scenario, config, target, samplersFor(target, scrape, pids), { ...hooks, outputs: { list: outputs, runId: id, scenario: scenario.name } }, notice)
     await hooks.beforeAnalyze?.(dir)

@@ -25,7 +25,7 @@ function runBackend(args: string[]): Promise<number> {
 }
 
 /** Options (and aliases) that take several values. */
-const LIST_OPTIONS = new Set(['_', 'scrape', 'pid', 'header', 'H', 'files', 'scenarios', 'env', 'secret', 'secret-file', 'output'])
+const LIST_OPTIONS = new Set(['_', 'scrape', 'pid', 'header', 'H', 'files', 'scenarios', 'shards', 'env', 'secret', 'secret-file', 'output'])
 
 /** The command a command line names: its first word that is not a flag (completion passes flags first). */
 function commandOf(argv: string[]) {

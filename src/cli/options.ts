@@ -63,6 +63,68 @@ export interface RunArgs {
   secret?: string[]
   'secret-file'?: string[]
   output?: string[]
+  shard?: string
+  'start-at'?: string
+  barrier?: string
+  'barrier-delay'?: string
+  'barrier-timeout'?: string
+  'setup-from'?: string
+  'clock-url'?: string
+  'allow-skew'?: boolean
+}
+
+/**
+ * --shard K/N (or job/N: K is Kubernetes's JOB_COMPLETION_INDEX + 1), --start-at, --barrier and the
+ * rest of a sharded run's options, checked: every malformed value is a one-line error naming the flag.
+ */
+export function shardingOf(argv: RunArgs, environment: NodeJS.ProcessEnv): Pick<RunRequest, 'shard' | 'startAtMs' | 'barrier' | 'setupFile' | 'clockUrl' | 'allowSkew'> {
+  const given = ['start-at', 'barrier', 'barrier-delay', 'barrier-timeout', 'clock-url', 'allow-skew'].filter((f) => argv[f as keyof RunArgs] !== undefined && argv[f as keyof RunArgs] !== false)
+  const setupFile = argv['setup-from'] === undefined ? {} : { setupFile: argv['setup-from'] }
+  if (argv.shard === undefined) {
+    if (given.length) throw new UserError('LMSLOAD_USAGE', `--${given[0]}: only for a sharded run (--shard K/N)`)
+    return setupFile
+  }
+  const m = /^(\d+|job)\/(\d+)$/.exec(argv.shard)
+  if (!m) throw new UserError('LMSLOAD_USAGE', `--shard: expected K/N (shard K of N, from 1) or job/N (K from JOB_COMPLETION_INDEX), got '${argv.shard}'`)
+  const count = Number(m[2])
+  let k: number
+  if (m[1] === 'job') {
+    const index = environment.JOB_COMPLETION_INDEX
+    if (index === undefined || !/^\d+$/.test(index)) throw new UserError('LMSLOAD_USAGE', `--shard job/${count}: JOB_COMPLETION_INDEX is ${index === undefined ? 'not set (it is set in the pods of a Kubernetes Indexed Job)' : `'${index}', not a whole number`}`)
+    k = Number(index) + 1
+  } else {
+    k = Number(m[1])
+  }
+  if (count < 1 || k < 1 || k > count) throw new UserError('LMSLOAD_USAGE', `--shard ${argv.shard}: K must be between 1 and N (N at least 1)`)
+  if ((argv['start-at'] === undefined) === (argv.barrier === undefined)) {
+    throw new UserError('LMSLOAD_USAGE', `--shard ${argv.shard}: give the shards a common start, --start-at TIME or --barrier DIR (one of them)`)
+  }
+  if (argv.barrier === undefined && (argv['barrier-delay'] !== undefined || argv['barrier-timeout'] !== undefined)) {
+    throw new UserError('LMSLOAD_USAGE', `--${argv['barrier-delay'] !== undefined ? 'barrier-delay' : 'barrier-timeout'}: only with --barrier DIR`)
+  }
+  let startAtMs: number | undefined
+  if (argv['start-at'] !== undefined) {
+    const text = argv['start-at']
+    startAtMs = /^\d{13}$/.test(text) ? Number(text) : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/.test(text) ? Date.parse(text) : Number.NaN
+    if (!Number.isFinite(startAtMs)) throw new UserError('LMSLOAD_USAGE', `--start-at: expected an instant with its zone, like 2026-12-05T10:00:00.000Z, or epoch milliseconds, got '${text}'`)
+  }
+  if (argv['clock-url'] !== undefined) {
+    try {
+      new URL(argv['clock-url'])
+    } catch {
+      throw new UserError('LMSLOAD_USAGE', `--clock-url: expected a URL answering epoch milliseconds, got '${argv['clock-url']}'`)
+    }
+  }
+  const delay = argv['barrier-delay'] === undefined ? 10_000 : parseDurationMs(argv['barrier-delay'], '--barrier-delay')
+  const timeout = argv['barrier-timeout'] === undefined ? 300_000 : parseDurationMs(argv['barrier-timeout'], '--barrier-timeout')
+  return {
+    shard: { index: k - 1, count },
+    ...(startAtMs !== undefined ? { startAtMs } : {}),
+    ...(argv.barrier !== undefined ? { barrier: { dir: argv.barrier, delayMs: delay, timeoutMs: timeout } } : {}),
+    ...setupFile,
+    ...(argv['clock-url'] !== undefined ? { clockUrl: argv['clock-url'] } : {}),
+    ...(argv['allow-skew'] ? { allowSkew: true } : {}),
+  }
 }
 
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/

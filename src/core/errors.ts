@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   LMSLOAD_RUN_READ: { exit: EXIT.usage, doc: 'A run directory is missing files, has an unknown schema version, or cannot be parsed.' },
   LMSLOAD_CHECK: { exit: EXIT.usage, doc: 'A scenario does not type-check against lmsload\'s types, or its definition is invalid (lmsload check, run --check); the message names file:line.' },
   LMSLOAD_INIT: { exit: EXIT.usage, doc: 'lmsload init would overwrite a file that exists (pass --force), or cannot write its starter kit.' },
+  LMSLOAD_SHARD: { exit: EXIT.usage, doc: 'A sharded run cannot start or be merged: a bad --shard or --start-at, a barrier that did not fill, clock skew beyond the bound, or shards of different plans, missing or given twice.' },
   LMSLOAD_MISSING_DEPENDENCY: { exit: EXIT.usage, doc: 'A command needs an optional package that is not installed (esbuild for export k6); the message says what to install.' },
 } as const
 

@@ -1,5 +1,6 @@
 import type { LoadShape } from '../scenario/shape.ts'
 import type { RunParameters } from '../scenario/params.ts'
+import type { Shard } from './schedule/streams.ts'
 
 export interface TargetTls {
   /** Certificates (PEM) trusted instead of the system's. */
@@ -27,6 +28,10 @@ export interface EngineConfig {
   setupData: unknown
   /** --env and --secret values, set in each worker before it imports the scenario (never written anywhere). */
   parameters: RunParameters
+  /** `--shard K/N`: this process runs one of N disjoint parts of the run's plan. */
+  shard?: Shard | undefined
+  /** `--start-at`: the agreed start (epoch ms) of a sharded run; otherwise the start is when the workers are ready. */
+  startAtMs?: number | undefined
 }
 
 export interface WorkerInit {

@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/types.ts'
 import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { StreamSnapshot, WorkerInterval, WorkerMessage } from './messages.ts'
 import { serveStrippedSources, STRIPPED_WORKER_BOOTSTRAP } from './typescript-threads.ts'
-import { runLoad } from './schedule/streams.ts'
+import { runLoad, shardShare, WHOLE_RUN } from './schedule/streams.ts'
 import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord, type StreamInterval } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
@@ -143,7 +143,7 @@ async function stopWorker(worker: Worker, exited: Promise<unknown>, onOverstay: 
 }
 
 export async function runEngine(scenario: Scenario, config: EngineConfig, sink: EngineSink, signal: AbortSignal): Promise<EngineResult> {
-  const { load, streams, plannedPerSecond: planned, plannedPerStream } = runLoad(scenario, config.shape, config)
+  const { load, learners, streams, plannedPerSecond: planned, plannedPerStream } = runLoad(scenario, config.shape, config)
   const names = streams.map((s) => s.name)
   const mergeSecond = (parts: WorkerInterval[]) => merge(parts, names, plannedPerStream, startMs, scenario.streamed)
   const workers: Worker[] = []
@@ -207,12 +207,21 @@ export async function runEngine(scenario: Scenario, config: EngineConfig, sink: 
         switch (message.type) {
           case 'ready':
             if (++ready === config.workers) {
-              startMs = systemClock.nowMs() + START_DELAY_MS
+              const now = systemClock.nowMs()
+              // A shard starts at the run's agreed instant, whenever its workers were ready before it.
+              if (config.startAtMs !== undefined && config.startAtMs < now + 1) {
+                failure = `the agreed start (${new Date(config.startAtMs).toISOString()}) passed ${((now - config.startAtMs) / 1000).toFixed(1)} s before this shard's workers were ready; give the shards a later --start-at`
+                // The workers wait for a start that will not come, and have no request in flight.
+                for (const wk of workers) void wk.terminate()
+                reject(new UserError('LMSLOAD_SHARD', failure))
+                break
+              }
+              startMs = config.startAtMs ?? now + START_DELAY_MS
               sink.start({
-                startMs, plannedLearners: load.learners, durationMs: load.durationMs, plannedPerSecond: planned,
+                startMs, plannedLearners: learners, durationMs: load.durationMs, plannedPerSecond: planned,
                 model: scenario.model, workers: config.workers,
                 ...(scenario.streamed ? {
-                  streams: streams.map((s, i) => ({ name: s.name, model: s.plan ? 'open' as const : 'closed' as const, startAfterMs: s.startAfterMs, plannedLearners: s.learners, plannedPerSecond: plannedPerStream[i] })),
+                  streams: streams.map((s, i) => ({ name: s.name, model: s.plan ? 'open' as const : 'closed' as const, startAfterMs: s.startAfterMs, plannedLearners: s.plan ? shardShare(s.plan.times.length, config.shard ?? WHOLE_RUN) : shardShare(s.learners, config.shard ?? WHOLE_RUN), plannedPerSecond: plannedPerStream[i] })),
                 } : {}),
               })
               sink.event({ type: 'phase', phase: 'start', atMs: startMs })

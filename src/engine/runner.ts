@@ -16,7 +16,7 @@ import type { RequestSender } from './http/client.ts'
 import { journeyErrorMessage, journeyErrorSite } from './journey-error.ts'
 import { Interrupted, LearnerContext, type LearnerHost } from './learner.ts'
 import type { WorkerInterval, WorkerMessage } from './messages.ts'
-import { runLoad, type StreamRun } from './schedule/streams.ts'
+import { laneOf, runLoad, type StreamRun } from './schedule/streams.ts'
 import { IntervalStats } from './stats.ts'
 
 /** A second's report is sent this long after the second ends, so responses that straddle the boundary land in it. */
@@ -83,13 +83,15 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
     this.streams = scenario.streams.map((st, i) => ({ index: i, name: st.name, picker: new JourneyPicker(st.journeys) }))
     this.activeByStream = scenario.streams.map(() => 0)
     this.stats = new IntervalStats(scenario.streams.length)
-    this.maxActive = Math.max(1, Math.ceil(config.maxLearners / config.workers))
+    // A shard's workers are lanes of the whole run (schedule/streams.ts): the cap is the run's, shared.
+    const { lane, lanes } = laneOf(config.shard, index, config.workers)
+    this.maxActive = Math.max(1, Math.ceil(config.maxLearners / lanes))
     this.connections = config.connections
     this.timeoutSeconds = config.requestTimeoutMs / 1000
     this.gracefulStopMs = config.gracefulStopMs
     // Plans are made here, before the worker reports ready, not at the start instant: 100,000
     // arrivals take about 10 ms to plan, which the first arrivals would otherwise start late by.
-    this.executors = runLoad(scenario, config.shape, config).streams.map((st) => executorFor(this, st, config, index))
+    this.executors = runLoad(scenario, config.shape, config).streams.map((st) => executorFor(this, st, lane, lanes))
   }
 
   get activeCount(): number {
@@ -254,7 +256,7 @@ export class LoadRunner implements LearnerHost, ExecutorHost {
 }
 
 /** The executor of a stream: the open model from its seeded plan, or the closed model. */
-function executorFor(host: ExecutorHost, stream: StreamRun, config: EngineConfig, index: number): Executor {
-  if (stream.plan) return new OpenArrivals(host, { ...stream, plan: stream.plan }, index, config.workers)
-  return new ClosedConcurrency(host, { ...stream, concurrency: stream.concurrency! }, index, config.workers)
+function executorFor(host: ExecutorHost, stream: StreamRun, lane: number, lanes: number): Executor {
+  if (stream.plan) return new OpenArrivals(host, { ...stream, plan: stream.plan }, lane, lanes)
+  return new ClosedConcurrency(host, { ...stream, concurrency: stream.concurrency! }, lane, lanes)
 }

@@ -21,7 +21,13 @@ export interface RecordedRun {
   streamOf: Map<string, string>
   intervals: IntervalLine[]
   events: EventLine[]
+  /**
+   * Resource samples, one source per second. In a run merged from shards, a source several shards
+   * sampled (the target's /metrics, the host, the generator) is the lowest shard's; `shardResources`
+   * keeps every shard's.
+   */
   resources: ResourceLine[]
+  shardResources: ResourceLine[]
   /** drill.json, when `lmsload drill` made the run. */
   drill?: DrillJson
   warnings: string[]
@@ -48,7 +54,8 @@ export function readRun(dir: string): RecordedRun {
   const warnings: string[] = []
   const intervals = readNdjson<IntervalLine>(path.join(dir, FILES.intervals), validateIntervalLine, warnings)
   const events = readEvents(dir, warnings)
-  const resources = readNdjson<ResourceLine>(path.join(dir, FILES.resources), validateResourceLine, warnings)
+  const shardResources = readNdjson<ResourceLine>(path.join(dir, FILES.resources), validateResourceLine, warnings)
+  const resources = run.sharded ? oneShardPerSource(shardResources) : shardResources
   const endpoints = new Map(run.endpoints.map((e) => [e.id, e.name]))
   const steps = new Map(run.steps.map((s) => [s.id, s.name]))
   const streamOf = new Map<string, string>()
@@ -62,7 +69,14 @@ export function readRun(dir: string): RecordedRun {
   const complete = run.status !== 'running'
   if (!complete) warnings.push(`${FILES.run}: the run never recorded its end (killed?); data up to its last whole second`)
   const drill = readDrill(dir, warnings)
-  return { dir, run, complete, endpoints, steps, streamOf, intervals, events, resources, ...(drill ? { drill } : {}), warnings }
+  return { dir, run, complete, endpoints, steps, streamOf, intervals, events, resources, shardResources, ...(drill ? { drill } : {}), warnings }
+}
+
+/** Of the sources several shards sampled, the lowest shard's lines (the analyzer reads one line per source per second). */
+function oneShardPerSource(lines: ResourceLine[]): ResourceLine[] {
+  const owner = new Map<string, number>()
+  for (const l of lines) owner.set(l.source, Math.min(owner.get(l.source) ?? Infinity, l.shard ?? 0))
+  return lines.filter((l) => (l.shard ?? 0) === owner.get(l.source))
 }
 
 export interface LoggedHistogram {

@@ -230,12 +230,12 @@ export class RunDirWriter implements EngineSink {
   }
 
   /** Marks the run's end in run.json (atomically) and closes the files. */
-  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number }; end?: { reason: EndReason; detail?: string } }): RunJson {
+  finish(status: RunStatus, result: { seconds: number; generatorSaturated: boolean; failure?: string; plan?: { learners: number; durationMs: number }; end?: { reason: EndReason; detail?: string }; endedAt?: string }): RunJson {
     this.run.status = status
     this.run.end = result.end ?? { reason: endReasonOfStatus(status === 'running' ? 'failed' : status), ...(result.failure ? { detail: result.failure } : {}) }
     // Imports learn the plan (learners, length) only at the end of their input.
     if (result.plan) this.run.plan = { ...this.run.plan, ...result.plan }
-    this.run.endedAt = new Date().toISOString()
+    this.run.endedAt = result.endedAt ?? new Date().toISOString()
     this.run.result = {
       seconds: result.seconds,
       arrivals: { planned: this.totals.planned, started: this.totals.started, dropped: this.totals.dropped },

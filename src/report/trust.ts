@@ -12,6 +12,10 @@ export function trustWarnings(a: Analysis): string[] {
   }
   if (a.trust.droppedArrivals > 0) out.push(`${count(a.trust.droppedArrivals)} planned arrivals (${pct(a.arrivals.planned ? a.trust.droppedArrivals / a.arrivals.planned : null)}) were dropped by the generator (the learner cap was reached, or more requests waited for a connection than the target could answer within the timeout): the target saw less load than the scenario describes.`)
   if (a.trust.closedModel) out.push('Closed model: each virtual learner waits for its previous request, so a slow server receives fewer requests and queueing hides from the latency figures (coordinated omission). Prefer an open arrival model for capacity questions.')
+  const sh = a.trust.shards
+  if (sh) {
+    out.push(`Merged from ${sh.count} shards of one plan (${sh.hosts.length} machine${sh.hosts.length > 1 ? 's' : ''}: ${sh.hosts.join(', ')}): their clocks were at most ${count(sh.skewAtMostMs)} ms apart (${sh.clock === 'clock-url' ? 'measured against the clock URL' : "bounded by the target's Date header, to the second"})${sh.skewProvenMs > 0 ? `, at least ${count(sh.skewProvenMs)} ms` : ''}. Resources of the target and the machine are the first shard's; every shard's are in resources.ndjson.`)
+  }
   const end = endSentence(a.verdict.end)
   if (a.trust.incomplete && end) out.push(`${end}.`)
   for (const w of a.warnings) out.push(w)

@@ -97,7 +97,7 @@ export function syntheticRun(spec: SyntheticRun): { run: RecordedRun; histograms
     startedAt: '2026-11-23T00:00:00.000Z',
   }
   return {
-    run: { dir: '/synthetic', run: runJson, complete: true, endpoints, steps: new Map(), streamOf: new Map(), intervals, events: [], resources, warnings: [] },
+    run: { dir: '/synthetic', run: runJson, complete: true, endpoints, steps: new Map(), streamOf: new Map(), intervals, events: [], resources, shardResources: resources, warnings: [] },
     histograms,
   }
 }

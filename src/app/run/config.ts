@@ -9,7 +9,7 @@ import { shapeLoad, type LoadShape } from '../../scenario/shape.ts'
 import type { Scenario, SetupContext } from '../../scenario/types.ts'
 import { dataTables } from '../../scenario/data.ts'
 import type { RunParameters } from '../../scenario/params.ts'
-import { runLoad } from '../../engine/schedule/streams.ts'
+import { runLoad, type Shard } from '../../engine/schedule/streams.ts'
 import { isLoopbackHost } from '../target.ts'
 
 /** What of a run request the engine's configuration reads. */
@@ -23,6 +23,10 @@ export interface ConfigRequest {
   gracefulStopMs?: number
   tls?: TargetTls
   parameters?: RunParameters
+  /** What setup() returned in `lmsload setup` (a sharded run's setup runs once, for every shard). */
+  setup?: { data: unknown }
+  shard?: Shard
+  startAtMs?: number
 }
 
 /**
@@ -70,6 +74,11 @@ function defaultWorkers(target: URL): number {
   return Math.max(1, isLoopbackHost(target.hostname) ? cores - 1 : cores)
 }
 
+/** The load of the whole run setup() is told of (a shard's setup is the whole run's). */
+export function setupContextOf(scenario: Scenario, shape: LoadShape, target: URL, seed: number, client: HttpClient): SetupContext {
+  return setupContext(target.href, seed, Math.round(shapeLoad(scenario, shape).learners), client)
+}
+
 /**
  * The engine's configuration; runs the scenario's setup() first (through `client`, the learners'
  * HTTP stack), so its data travels to the workers. A failing setup() is the scenario's error.
@@ -78,10 +87,10 @@ export async function engineConfig(req: ConfigRequest, scenario: Scenario, scena
   const seed = req.seed ?? 1
   const shape = req.shape ?? {}
   checkUniqueHandOuts(scenario, shape, seed, req.spacing ?? 'poisson')
-  let setupData: unknown
-  if (scenario.setup) {
+  let setupData: unknown = req.setup?.data
+  if (scenario.setup && !req.setup) {
     try {
-      setupData = await scenario.setup(setupContext(target.href, seed, Math.round(shapeLoad(scenario, shape).learners), client))
+      setupData = await scenario.setup(setupContextOf(scenario, shape, target, seed, client))
     } catch (error) {
       throw new UserError('LMSLOAD_SCENARIO', `${scenario.definedAt}: setup() failed: ${(error as Error).message}`)
     }
@@ -100,5 +109,7 @@ export async function engineConfig(req: ConfigRequest, scenario: Scenario, scena
     ...(req.tls ? { tls: { ca: req.tls.ca, insecure: req.tls.insecure } } : {}),
     setupData,
     parameters: req.parameters ?? { env: {}, secrets: {} },
+    ...(req.shard ? { shard: req.shard } : {}),
+    ...(req.startAtMs !== undefined ? { startAtMs: req.startAtMs } : {}),
   }
 }

@@ -28,7 +28,7 @@ export class ClosedConcurrency implements Executor {
   private readonly idStep: number
   private readonly index: number
   private readonly workers: number
-  /** This worker's learners so far: the n-th has id idBase + idStep × (index + n × workers). */
+  /** This lane's learners so far: the n-th has id idBase + idStep × (index + n × lanes) (`workers` counts lanes: workers × shards). */
   private nextSlot: number
   private readonly slots: Slot[] = []
   private timer: TimerHandle | undefined

@@ -107,9 +107,13 @@ export function arrivalPlan(profile: ArrivalProfile, options: PlanOptions): Arri
   return { times, releases, durationMs: profile.durationMs }
 }
 
-/** Planned arrivals per second of the run; a plan that starts `offsetMs` into the run is shifted by it. */
-export function plannedPerSecond(plan: ArrivalPlan, runDurationMs = plan.durationMs, offsetMs = 0): Uint32Array {
+/**
+ * Planned arrivals per second of the run; a plan that starts `offsetMs` into the run is shifted by
+ * it. With `part`, only the arrivals of that shard (index ≡ part.index mod part.count).
+ */
+export function plannedPerSecond(plan: ArrivalPlan, runDurationMs = plan.durationMs, offsetMs = 0, part = { index: 0, count: 1 }): Uint32Array {
   const seconds = new Uint32Array(Math.max(1, Math.ceil(runDurationMs / 1000)))
-  for (const t of plan.times) seconds[Math.min(seconds.length - 1, Math.floor((t + offsetMs) / 1000))]!++
+  const times = plan.times
+  for (let k = part.index; k < times.length; k += part.count) seconds[Math.min(seconds.length - 1, Math.floor((times[k]! + offsetMs) / 1000))]!++
   return seconds
 }

@@ -17,17 +17,44 @@ export interface StreamRun extends ShapedStream {
   idStep: number
 }
 
+/**
+ * One of N disjoint parts of a run (`--shard K/N`, `index` = K − 1). Shard k runs arrival j of every
+ * open stream when j mod N = k, and slot s of a closed stream's target when s mod N = k: the shards
+ * together are the plan of one run. Within a shard, its workers split its part the same way, so a
+ * run is cut into `count × workers` lanes: lane `index + count × worker`.
+ */
+export interface Shard {
+  index: number
+  count: number
+}
+
+export const WHOLE_RUN: Shard = { index: 0, count: 1 }
+
+/** The lane of `worker` in `shard`, and how many lanes the run has. */
+export function laneOf(shard: Shard | undefined, worker: number, workers: number): { lane: number; lanes: number } {
+  const s = shard ?? WHOLE_RUN
+  return { lane: s.index + s.count * worker, lanes: s.count * workers }
+}
+
+/** Arrivals of a plan of `n` that fall to shard `s` (those with index ≡ s.index mod s.count). */
+export function shardShare(n: number, s: Shard): number {
+  return n > s.index ? Math.floor((n - s.index - 1) / s.count) + 1 : 0
+}
+
 export interface RunLoad {
   load: ShapedLoad
+  /** This shard's planned learners (open streams: its arrivals; closed: its share of the target). */
+  learners: number
   streams: StreamRun[]
-  /** Planned arrivals per second over all streams (undefined when every stream is closed). */
+  /** Planned arrivals per second over all streams, of this shard (undefined when every stream is closed). */
   plannedPerSecond: Uint32Array | undefined
   /** Per stream, planned arrivals per second (undefined for a closed stream). */
   plannedPerStream: Array<Uint32Array | undefined>
 }
 
 /** The same in the coordinator and in every worker: a pure function of scenario, shape, seed and spacing. */
-export function runLoad(scenario: Scenario, shape: LoadShape, options: { seed: number; spacing: 'poisson' | 'uniform' }): RunLoad {
+export function runLoad(scenario: Scenario, shape: LoadShape, options: { seed: number; spacing: 'poisson' | 'uniform'; shard?: Shard | undefined }): RunLoad {
+  const shard = options.shard ?? WHOLE_RUN
   const load = shapeLoad(scenario, shape)
   const closed = load.streams.filter((s) => !s.arrival).length
   let nextOpenId = 0
@@ -40,12 +67,13 @@ export function runLoad(scenario: Scenario, shape: LoadShape, options: { seed: n
   })
   let j = 0
   for (const s of streams) if (!s.plan) s.idBase = nextOpenId + j++
-  const plannedPerStream = streams.map((s) => (s.plan ? plannedPerSecond(s.plan, load.durationMs, s.startAfterMs) : undefined))
+  const plannedPerStream = streams.map((s) => (s.plan ? plannedPerSecond(s.plan, load.durationMs, s.startAfterMs, shard) : undefined))
+  const learners = streams.reduce((n, s) => n + (s.plan ? shardShare(s.plan.times.length, shard) : shardShare(s.learners, shard)), 0)
   let total: Uint32Array | undefined
   for (const p of plannedPerStream) {
     if (!p) continue
     total ??= new Uint32Array(p.length)
     for (let i = 0; i < p.length; i++) total[i]! += p[i]!
   }
-  return { load, streams, plannedPerSecond: total, plannedPerStream }
+  return { load, learners, streams, plannedPerSecond: total, plannedPerStream }
 }

@@ -80,6 +80,10 @@ export interface RunJson {
   endedAt?: string
   /** A capacity ladder (`lmsload capacity`): its SLO, steps and plan, so that analysing the run gives its capacity. */
   capacity?: LadderSpec
+  /** One shard of a sharded run (`lmsload run --shard K/N`): `lmsload merge` joins the N into one run. */
+  shard?: ShardOfRun
+  /** A run merged from shards (`lmsload merge`): which, and how far apart their clocks may have been. */
+  sharded?: ShardedRun
   /** How the run ended (absent while running, and in runs recorded before 0.2: derive it from `status`). */
   end?: { reason: EndReason; detail?: string }
   result?: {
@@ -89,6 +93,38 @@ export interface RunJson {
     generatorSaturated: boolean
     failure?: string
   }
+}
+
+/** A shard's clock against the reference (local − reference, ms): the true offset lies in [lowMs, highMs]. */
+export interface ShardClock {
+  method: 'date-header' | 'clock-url'
+  offsetMs: number
+  lowMs: number
+  highMs: number
+  url?: string
+}
+
+export interface ShardOfRun {
+  /** K of `--shard K/N` (from 1). */
+  index: number
+  count: number
+  /** The id every shard of the run shares (from the agreed start): the merged run's. */
+  runId: string
+  /** The agreed start (epoch ms) every shard's plan began at. */
+  startAtMs: number
+  /** The same on every shard of one run (app/shard/plan.ts): scenario, shape, seed, plans, setup, target. */
+  planDigest: string
+  setupDigest: string
+  clock: ShardClock
+}
+
+export interface ShardedRun {
+  runId: string
+  count: number
+  planDigest: string
+  /** The clock skew between the farthest two shards: proven (at least) and possible (at most). */
+  skew: { provenMs: number; atMostMs: number }
+  shards: Array<{ index: number; dir: string; host: string; workers: number; startAtMs: number; clock: ShardClock; arrivals: { planned: number; started: number; dropped: number }; requests: number; status: RunStatus }>
 }
 
 /** What `lmsload capacity` records of its ladder in run.json. */
