@@ -14,6 +14,7 @@ import { OpenArrivals } from '../../../src/engine/executors/open-arrivals.ts'
 import type { OutgoingRequest, RequestSender, ResponseParts } from '../../../src/engine/http/client.ts'
 import type { WorkerInterval, WorkerMessage } from '../../../src/engine/messages.ts'
 import { LoadRunner } from '../../../src/engine/runner.ts'
+import { laneOf, runLoad, shardShare } from '../../../src/engine/schedule/streams.ts'
 
 const START = 1_000_000
 
@@ -191,6 +192,54 @@ describe('ClosedConcurrency with fake time', () => {
     await host.clock.advanceTo(START + 200 + 500 + 2 * CLOSED_TICK_MS)
     expect(host.interrupted.sort()).toEqual([0, 1])
     expect(host.activeCount).toBe(0)
+  })
+})
+
+describe('shards: lanes of one run (--shard K/N × workers)', () => {
+  it('N shards of W workers start every arrival of the plan once, at its instant, with its id', async () => {
+    const times = Array.from({ length: 23 }, (_, i) => i * 37.5)
+    const started: Array<{ id: number; at: number }> = []
+    for (let shard = 0; shard < 3; shard++) {
+      for (let worker = 0; worker < 2; worker++) {
+        const host = new FakeHost()
+        const { lane, lanes } = laneOf({ index: shard, count: 3 }, worker, 2)
+        void new OpenArrivals(host, stream(plan(times, 1000)), lane, lanes).run()
+        await host.clock.advanceTo(START + 1000)
+        started.push(...host.started)
+        // Shard k runs arrivals ≡ k (mod 3): its part of the plan, whatever the number of its workers.
+        expect(host.started.every((s) => s.id % 3 === shard)).toBe(true)
+      }
+    }
+    expect(started.map((s) => s.id).sort((a, b) => a - b)).toEqual(times.map((_, i) => i))
+    for (const s of started) {
+      expect(s.arrivalAt).toBe(times[s.id])
+      expect(s.at - s.arrivalAt).toBeLessThan(1)
+    }
+  })
+
+  it('closed slots: slot s of the target on shard s mod N, ids unique across shards', async () => {
+    const ids: number[][] = []
+    for (let shard = 0; shard < 2; shard++) {
+      const host = new FakeHost(Number.POSITIVE_INFINITY, 250)
+      const { lane, lanes } = laneOf({ index: shard, count: 2 }, 0, 1)
+      void new ClosedConcurrency(host, closedStream(concurrency.constant({ learners: 5, duration: '1s' })), lane, lanes).run()
+      await host.clock.advanceTo(START + 999)
+      ids.push(host.started.map((s) => s.id))
+      // Shard 1 of 2 holds slots 0, 2, 4 (3 learners at once); shard 2 slots 1, 3.
+      expect(host.started.filter((s) => s.at === 0)).toHaveLength(shard === 0 ? 3 : 2)
+    }
+    expect(new Set(ids.flat()).size).toBe(ids.flat().length)
+    expect(ids[1]!.every((id) => id % 2 === 1)).toBe(true)
+  })
+
+  it('the shards\' planned seconds and learners add up to the whole plan', () => {
+    const scenario = defineScenario({ name: 's', arrival: arrival.constant({ rate: 17, duration: '9s' }), journeys: { a: { weight: 1, run: async () => {} } } })
+    const whole = runLoad(scenario, {}, { seed: 4, spacing: 'poisson' })
+    const parts = [0, 1, 2, 3].map((index) => runLoad(scenario, {}, { seed: 4, spacing: 'poisson', shard: { index, count: 4 } }))
+    expect(parts.reduce((n, p) => n + p.learners, 0)).toBe(whole.learners)
+    const sum = whole.plannedPerSecond!.map((_, i) => parts.reduce((n, p) => n + p.plannedPerSecond![i]!, 0))
+    expect([...sum]).toEqual([...whole.plannedPerSecond!])
+    expect(parts.map((p) => p.learners)).toEqual([0, 1, 2, 3].map((k) => shardShare(whole.learners, { index: k, count: 4 })))
   })
 })
 
