@@ -67,6 +67,8 @@ async function executeK8s(argv: ExportArgs): Promise<number> {
 async function execute(argv: ExportArgs): Promise<number> {
   if (argv.tool === 'k8s') return executeK8s(argv)
   if (argv.tool !== 'k6') throw new UserError('LMSLOAD_USAGE', `export: unknown tool '${argv.tool}' (expected: k6 or k8s)`)
+  const k8sOnly = (['shards', 'image', 'cpus', 'context'] as const).find((f) => argv[f] !== undefined)
+  if (k8sOnly) throw new UserError('LMSLOAD_USAGE', `--${k8sOnly}: for export k8s; export k6 takes --parallelism`)
   const { shape, seed } = shapeOf(argv)
   const { exportScenarioToK6 } = await useCases.exportK6()
   const result = await exportScenarioToK6({

@@ -198,7 +198,7 @@ describe('ClosedConcurrency with fake time', () => {
 describe('shards: lanes of one run (--shard K/N × workers)', () => {
   it('N shards of W workers start every arrival of the plan once, at its instant, with its id', async () => {
     const times = Array.from({ length: 23 }, (_, i) => i * 37.5)
-    const started: Array<{ id: number; at: number }> = []
+    const started: Array<{ id: number; at: number; arrivalAt: number }> = []
     for (let shard = 0; shard < 3; shard++) {
       for (let worker = 0; worker < 2; worker++) {
         const host = new FakeHost()
