@@ -138,7 +138,7 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
     const described = describeRun(id, scenario, path.relative(process.cwd(), config.scenarioFile), { url: target.url.href, bundled: target.bundled }, config, scrape, pids, req.capacity, req.tls)
     const writer = RunDirWriter.create(dir, shard ? { ...described, shard } : described, { redact: secretValues() })
     notice(`recording to ${displayPath(dir)}`)
-    const { engine, run, outputs: sent } = await recordRun(writer, scenario, config, target, samplersFor(target, scrape, pids), { ...hooks, outputs: { list: outputs, runId: id, scenario: scenario.name } }, notice)
+    const { engine, run, outputs: sent } = await recordRun(writer, scenario, config, target, samplersFor(target, scrape, pids), { ...hooks, outputs: { list: outputs, runId: id, scenario: scenario.name, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) } }, notice)
     await hooks.beforeAnalyze?.(dir)
     const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, extraBudgets: req.extraBudgets, stepSummaryFile: req.stepSummaryFile })
     const exitCode = engine.status === 'aborted' ? (run.end?.reason === 'stopped-by-budget' ? EXIT.gateFailed : EXIT.interrupted) : engine.status === 'failed' ? EXIT.usage : analyzed.exitCode

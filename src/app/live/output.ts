@@ -44,6 +44,8 @@ export interface LiveStart {
   runId: string
   scenario: string
   startMs: number
+  /** A shard of a sharded run ('2/3'): the shards share the run id, so their series need this to stay apart. */
+  shard?: string
 }
 
 /** What an output did: `sent` and `dropped` count its batches (one per second, or a few seconds coalesced). */
@@ -97,8 +99,8 @@ export function liveSecond(record: IntervalRecord, defaultStream: string, nowMs:
 /** The engine sink that feeds the outputs. */
 export class OutputsSink implements EngineSink {
   private readonly outputs: readonly Output[]
-  private readonly about: { runId: string; scenario: string }
-  constructor(outputs: readonly Output[], about: { runId: string; scenario: string }) {
+  private readonly about: { runId: string; scenario: string; shard?: string }
+  constructor(outputs: readonly Output[], about: { runId: string; scenario: string; shard?: string }) {
     this.outputs = outputs
     this.about = about
   }

@@ -35,7 +35,7 @@ export class PrometheusOutput implements Output {
   }
 
   start(info: LiveStart): void {
-    this.base = { run_id: info.runId, scenario: info.scenario }
+    this.base = { run_id: info.runId, scenario: info.scenario, ...(info.shard ? { shard: info.shard } : {}) }
   }
 
   /** Adds `value` to the cumulative counter `key` and returns its total. */

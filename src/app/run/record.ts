@@ -61,7 +61,7 @@ export interface RecordHooks {
   signal: AbortSignal
   sink?: EngineSink
   /** Live outputs (--output) and the labels they carry. */
-  outputs?: { list: readonly Output[]; runId: string; scenario: string }
+  outputs?: { list: readonly Output[]; runId: string; scenario: string; shard?: string }
   onProgress?(progress: Progress): void
   onTarget?(target: { url: URL; bundled: RunTarget['bundled'] }): Promise<void>
 }
@@ -93,7 +93,7 @@ export async function recordRun(writer: RunDirWriter, scenario: Scenario, config
     notice(`${broken.label} broke: stopping the run (abortOnFail)`)
     stop.abort(new StopByBudget(broken.label))
   })]
-  const live = hooks.outputs?.list.length ? new OutputsSink(hooks.outputs.list, { runId: hooks.outputs.runId, scenario: hooks.outputs.scenario }) : undefined
+  const live = hooks.outputs?.list.length ? new OutputsSink(hooks.outputs.list, { runId: hooks.outputs.runId, scenario: hooks.outputs.scenario, ...(hooks.outputs.shard ? { shard: hooks.outputs.shard } : {}) }) : undefined
   const sinks = new FanoutSink(writer, progress, ...aborts, ...(live ? [live] : []), ...(hooks.sink ? [hooks.sink] : []))
   const watch = new GeneratorWatch((event) => sinks.event(event))
   try {
