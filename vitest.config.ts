@@ -9,6 +9,10 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/postgres-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.lmsload/test-results.json' }]],
+    // Every process a test starts (the CLI from its sources, the backend, load workers) keeps V8's
+    // compiled code on disk here: the suite starts the CLI a few hundred times, each start then
+    // skips compiling what an earlier one compiled (0.7 → 0.45 s for `lmsload analyze`).
+    env: { NODE_COMPILE_CACHE: fileURLToPath(new URL('./.lmsload/compile-cache', import.meta.url)) },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
