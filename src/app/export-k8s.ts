@@ -226,7 +226,7 @@ ${cpus} cores and ${memoryMiB} MiB each (requests = limits: whole cores, the Gua
 throttling to make the generator late). Pods never share a node (anti-affinity): with fewer nodes
 than shards some stay Pending, the others give up at the barrier after 10 minutes, and the Job fails.
 ${scenario.setup ? '\nsetup() runs once, in pod 0 (`lmsload setup`), and every shard reads its result from the volume.\n' : ''}
-The scenario ${ready ? `is the ready scenario \`${req.scenarioFile}\`, in the image` : `directory is packed into the ConfigMap \`${name}-scenario\` (${((archive?.length ?? 0) / 1024).toFixed(0)} KiB) and unpacked into /work`}.
+The scenario ${ready ? `is the ready scenario \`${req.scenarioFile}\`, in the image` : `directory is packed into the ConfigMap \`${name}-scenario\` (${(archive?.length ?? 0).toLocaleString('en-US')} bytes) and unpacked into /work`}.
 Results go to the ReadWriteMany claim \`${name}-results\` under \`/results/${name}/<job uid>/\`.
 
     # 1. the image (Node 24 slim + the packed lmsload), pushed where the cluster pulls from

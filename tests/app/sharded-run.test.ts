@@ -15,7 +15,7 @@ import { runScenario } from '../../src/app/run.ts'
 import type { Analysis } from '../../src/analyze/analysis.ts'
 import { readRun } from '../../src/record/reader.ts'
 import type { RunJson } from '../../src/record/layout/run-json.ts'
-import { runCli, type CliResult } from '../helpers/cli.ts'
+import { LMSLOAD_BIN, runCli, runCommand, type CliResult } from '../helpers/cli.ts'
 import { startTarget, type TestTarget } from '../helpers/target.ts'
 
 // Two journeys (picked per learner), setup() called once, every request naming its learner: the
@@ -219,7 +219,7 @@ describe('lmsload export k8s', () => {
     const out = path.join(work, 'k8s')
     const r = await runCli(['export', 'k8s', scenarioFile, '--shards', '3', '--target', 'https://lms.example.edu', '--scale', '10', '--secret', 'API_TOKEN', '--env', 'COURSE=7', '--out', out], { API_TOKEN: 'never-written' })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/^Kubernetes Indexed Job lmsload-sharded: .*job\.yaml \(\d+ learners at most per shard, \d+ MiB each; scenario directory packed into a ConfigMap, \d+ KiB\)$/m)
+    expect(r.stdout).toMatch(/^Kubernetes Indexed Job lmsload-sharded: .*job\.yaml \(\d+ learners at most per shard, \d+ MiB each; scenario directory packed into a ConfigMap, [\d,]+ bytes\)$/m)
     const docs = validate(path.join(out, 'job.yaml')) as Array<Record<string, any>>
     expect(docs.map((d) => d.kind)).toEqual(['PersistentVolumeClaim', 'ConfigMap', 'Job'])
     const job = docs[2]!
@@ -254,6 +254,40 @@ describe('lmsload export k8s', () => {
     const readme = readFileSync(path.join(out, 'README.md'), 'utf8')
     for (const step of ['docker build', 'kubectl apply -f job.yaml', 'kubectl apply -f merge-job.yaml']) expect(readme).toContain(step)
   })
+
+  it("runs as the Job's pods would: each pod's script, told its index by JOB_COMPLETION_INDEX, then the merge Job's", async () => {
+    const out = path.join(work, 'k8s-pods')
+    const r = await runCli(['export', 'k8s', scenarioFile, '--shards', '2', '--target', target.url, '--scale', '0.3', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    const docs = YAML.parseAllDocuments(readFileSync(path.join(out, 'job.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>)
+    const job = docs.find((d) => d.kind === 'Job')!
+    const archive = docs.find((d) => d.kind === 'ConfigMap')!.binaryData['scenario.tgz'] as string
+    const mergeJob = YAML.parse(readFileSync(path.join(out, 'merge-job.yaml'), 'utf8')) as Record<string, any>
+    // The pods' mounts (/results, /scenario) and their writable /work, moved under the test's directory;
+    // the barrier's delay shortened (the Job's 10 s default is for pods pulling images).
+    const root = path.join(work, 'pod-root')
+    mkdirSync(path.join(root, 'scenario'), { recursive: true })
+    writeFileSync(path.join(root, 'scenario', 'scenario.tgz'), Buffer.from(archive, 'base64'))
+    const moved = (script: string) => script.replaceAll('/results', `${root}/results`).replaceAll('/scenario/', `${root}/scenario/`).replaceAll('/work', `${root}/work`)
+      .replace('--barrier-timeout 10m', '--barrier-timeout 60s --barrier-delay 4s')
+    const bin = path.join(root, 'bin')
+    mkdirSync(bin)
+    // \`lmsload\` on the pods' PATH: the CLI from its sources here (the image has the packed one).
+    writeFileSync(path.join(bin, 'lmsload'), `#!/bin/sh\nexec '${process.execPath}' '${LMSLOAD_BIN}' "$@"\n`, { mode: 0o755 })
+    const env = { PATH: `${bin}:${process.env.PATH}`, RUN_UID: 'job-uid-1' }
+    target.hits.clear()
+    const pods = await Promise.all([0, 1].map((index) => runCommand('sh', ['-c', moved(job.spec.template.spec.containers[0].command[2])], { ...env, JOB_COMPLETION_INDEX: String(index) })))
+    for (const p of pods) expect(p.code, p.stderr + p.stdout).toBe(0)
+    expect(target.hits.get('/setup-ran')).toBe(1)
+    const merge = await runCommand('sh', ['-c', moved(mergeJob.spec.template.spec.containers[0].command[2])], env)
+    expect(merge.code, merge.stderr).toBe(0)
+    const runDir = path.join(root, 'results', 'lmsload-sharded', 'job-uid-1')
+    expect(runJson(path.join(runDir, 'shard-2')).shard!.index).toBe(2)
+    const whole = runJson(path.join(runDir, 'merged'))
+    expect(whole.sharded!.count).toBe(2)
+    expect(whole.result!.arrivals.started).toBe(whole.result!.arrivals.planned)
+    expect(learnerHits().map(([id]) => id).sort((a, b) => a - b)).toEqual(Array.from({ length: whole.result!.arrivals.planned }, (_, i) => i))
+  }, 90_000)
 
   it('refuses a missing --target and --shards in one line', async () => {
     const r = await runCli(['export', 'k8s', scenarioFile, '--shards', '2'])

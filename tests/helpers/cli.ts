@@ -12,8 +12,13 @@ export const LMSLOAD_BIN = fileURLToPath(new URL('../../src/cli/main.ts', import
 
 /** Runs `lmsload …` as a real process (Node 24 from the project), collecting its output. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCommand(process.execPath, [LMSLOAD_BIN, ...args], env)
+}
+
+/** Runs any command as a real process with extra environment, collecting its output. */
+export function runCommand(file: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [LMSLOAD_BIN, ...args], { env: { ...process.env, ...env, NO_COLOR: '1' } })
+    const child = spawn(file, args, { env: { ...process.env, ...env, NO_COLOR: '1' } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })

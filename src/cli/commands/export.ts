@@ -58,7 +58,7 @@ async function executeK8s(argv: ExportArgs): Promise<number> {
     cpus: positiveNumber('cpus', argv.cpus, true), context: argv.context, parameters: { env, secrets }, secretNames,
   })
   process.stdout.write(
-    `Kubernetes Indexed Job ${r.name}: ${displayPath(r.job)} (${r.learnersPerShard.toLocaleString('en-US')} learners at most per shard, ${r.memoryMiB} MiB each${r.archiveBytes ? `; scenario directory packed into a ConfigMap, ${(r.archiveBytes / 1024).toFixed(0)} KiB` : '; a ready scenario, in the image'})\n` +
+    `Kubernetes Indexed Job ${r.name}: ${displayPath(r.job)} (${r.learnersPerShard.toLocaleString('en-US')} learners at most per shard, ${r.memoryMiB} MiB each${r.archiveBytes ? `; scenario directory packed into a ConfigMap, ${r.archiveBytes.toLocaleString('en-US')} bytes` : '; a ready scenario, in the image'})\n` +
     `merge Job: ${displayPath(r.merge)}\nimage: ${displayPath(r.dockerfile)}\nthe commands, in order: ${displayPath(r.readme)}\n`,
   )
   return 0
