@@ -93,7 +93,29 @@ class LogCursor {
   }
 }
 
-const emptyEndpoint = (): EndpointInterval => ({ count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: latencyHistogram(), timing: new Map(), timingDesc: {} })
+/**
+ * Histograms reused from second to second: a full HdrHistogram is ~95 KiB, and a one-hour run of
+ * 20 endpoints would otherwise allocate (and zero) one per series per second — 7 GB of garbage
+ * for three shards (bench:analyzer -- --shards 3). The writer encodes a second as it is given, so
+ * its histograms are free again once `writer.interval` returns.
+ */
+class HistogramPool {
+  private readonly free: Histogram[] = []
+  private readonly lent: Histogram[] = []
+  take(): Histogram {
+    const h = this.free.pop() ?? latencyHistogram()
+    this.lent.push(h)
+    return h
+  }
+  /** Every histogram lent since the last call is reset and free again. */
+  recycle(): void {
+    for (const h of this.lent) {
+      h.reset()
+      this.free.push(h)
+    }
+    this.lent.length = 0
+  }
+}
 
 /** One second of the merged run, built from every shard's line and histograms of that second. */
 class SecondBuilder {
@@ -103,14 +125,17 @@ class SecondBuilder {
   readonly arrivals = { planned: 0, started: 0, dropped: 0 }
   active = 0
   peakActive = 0
-  readonly startLag = latencyHistogram()
+  readonly startLag: Histogram
   readonly journeyErrors: IntervalRecord['journeyErrors'] = []
   readonly workers: IntervalRecord['generator']['workers'] = []
 
   private readonly streams: readonly string[]
+  private readonly pool: HistogramPool
 
-  constructor(streams: readonly string[]) {
+  constructor(streams: readonly string[], pool: HistogramPool) {
     this.streams = streams
+    this.pool = pool
+    this.startLag = pool.take()
     for (const name of streams) this.parts.set(name, { name, arrivals: { planned: 0, started: 0, dropped: 0 }, activeLearners: 0, peakActive: 0, journeys: {}, endpoints: new Map(), steps: new Map(), checks: {} })
   }
 
@@ -121,14 +146,14 @@ class SecondBuilder {
   endpoint(stream: string | undefined, name: string): EndpointInterval {
     const part = this.part(stream)
     let e = part.endpoints.get(name)
-    if (!e) part.endpoints.set(name, (e = emptyEndpoint()))
+    if (!e) part.endpoints.set(name, (e = { count: 0, ok: 0, errors: {}, statuses: {}, bytesIn: 0, bytesOut: 0, latency: this.pool.take(), timing: new Map(), timingDesc: {} }))
     return e
   }
 
   step(stream: string | undefined, name: string): { count: number; failed: number; duration: Histogram } {
     const part = this.part(stream)
     let s = part.steps.get(name)
-    if (!s) part.steps.set(name, (s = { count: 0, failed: 0, duration: latencyHistogram() }))
+    if (!s) part.steps.set(name, (s = { count: 0, failed: 0, duration: this.pool.take() }))
     return s
   }
 
@@ -180,7 +205,7 @@ class SecondBuilder {
       if (name === undefined) return
       const e = this.endpoint(shard.streamOf.get(parsed.endpoint), name)
       let into = e.timing.get(parsed.component)
-      if (!into) e.timing.set(parsed.component, (into = latencyHistogram()))
+      if (!into) e.timing.set(parsed.component, (into = this.pool.take()))
       return addSparse(into, h)
     }
     if (parsed.kind !== 'series') return
@@ -256,6 +281,13 @@ function shardEvents(shard: RecordedRun, startMs: number, seenErrors: Set<string
 
 /** `lmsload merge`: checks the shards, writes the merged run directory, analyses it. */
 export function mergeShards(req: MergeRequest): MergeOutcome {
+  // The shards' lines are garbage by the time the analysis reads the merged run: the peak is the larger of the two, not their sum.
+  const { dir, run, sharded } = writeMerged(req)
+  const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, stepSummaryFile: req.stepSummaryFile })
+  return { dir, run, sharded, analysis: analyzed.analysis, reports: analyzed.reports!, exitCode: analyzed.exitCode }
+}
+
+function writeMerged(req: MergeRequest): { dir: string; run: RunJson; sharded: ShardedRun } {
   const shards = readShards(req)
   const first = shards[0]!.run
   const s0 = first.shard!
@@ -292,8 +324,9 @@ export function mergeShards(req: MergeRequest): MergeOutcome {
   const cursors = shards.map((r) => new LogCursor(r.dir, r.warnings))
   const lines = shards.map((r) => new Map(r.intervals.map((l) => [l.t, l])))
   const seconds = Math.max(0, ...shards.flatMap((r) => r.intervals.map((l) => l.t + 1)))
+  const pool = new HistogramPool()
   for (let t = 0; t < seconds; t++) {
-    const second = new SecondBuilder(streamNames ?? [''])
+    const second = new SecondBuilder(streamNames ?? [''], pool)
     let any = false
     shards.forEach((r, i) => {
       const line = lines[i]!.get(t)
@@ -304,6 +337,7 @@ export function mergeShards(req: MergeRequest): MergeOutcome {
       for (const h of cursors[i]!.at(t)) second.addHistogram(r, h.tag, h.histogram)
     })
     if (any) writer.interval(second.record(t, s0.startAtMs, streamed))
+    pool.recycle()
   }
   const lastEnd = events.filter((e) => e.type === 'phase' && e.phase === 'end').at(-1)
   if (lastEnd) writer.event(lastEnd)
@@ -314,6 +348,5 @@ export function mergeShards(req: MergeRequest): MergeOutcome {
     ...(end.reason === 'failed' && end.detail ? { failure: end.detail } : {}), ...(endedAt ? { endedAt } : {}),
   })
   if (writer.failed) throw writer.failed
-  const analyzed = analyzeDir(dir, { budgetFile: req.budgetFile, stepSummaryFile: req.stepSummaryFile })
-  return { dir, run, sharded, analysis: analyzed.analysis, reports: analyzed.reports!, exitCode: analyzed.exitCode }
+  return { dir, run, sharded }
 }
