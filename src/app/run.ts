@@ -24,8 +24,6 @@ import { createOutputs, type OutputReport } from './live/index.ts'
 import { describeRun } from './run/describe.ts'
 import { recordRun, samplersFor } from './run/record.ts'
 import { openTarget, type RunTarget } from './run/target.ts'
-import { joinShards } from './shard/join.ts'
-import { readSetupFile } from './shard/setup-file.ts'
 import type { Shard } from '../engine/schedule/streams.ts'
 
 export { StopByBudget } from './run/record.ts'
@@ -126,9 +124,10 @@ export async function runScenario(req: RunRequest, hooks: RunHooks): Promise<Run
   let target: RunTarget | undefined
   try {
     target = await openTarget(req, direct, notice)
-    const setup = req.setupFile ? readSetupFile(req.setupFile, scenario.name) : undefined
+    // The sharding modules load only for a sharded run (start-up: npm run bench:startup).
+    const setup = req.setupFile ? (await import('./shard/setup-file.ts')).readSetupFile(req.setupFile, scenario.name) : undefined
     const config = await engineConfig({ ...req, parameters, ...(setup ? { setup: { data: setup.data } } : {}) }, scenario, scenarioFile, target.url, direct)
-    const shard = req.shard ? await joinShards(req, scenario, config, target, setup, direct, hooks.signal, notice) : undefined
+    const shard = req.shard ? await (await import('./shard/join.ts')).joinShards(req, scenario, config, target, setup, direct, hooks.signal, notice) : undefined
     const id = shard ? shard.runId : runId(scenario.name)
     const dirName = shard ? `${id}-shard-${shard.index}-of-${shard.count}` : id
     const dir = req.out === undefined ? defaultRunDir(dirName) : path.resolve(req.out)
