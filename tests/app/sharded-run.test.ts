@@ -12,8 +12,12 @@ import { Job } from 'kubernetes-models/batch/v1'
 import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runScenario } from '../../src/app/run.ts'
+import { importScenario } from '../../src/engine/load-scenario.ts'
+import { runLoad } from '../../src/engine/schedule/streams.ts'
 import type { Analysis } from '../../src/analyze/analysis.ts'
-import { readRun } from '../../src/record/reader.ts'
+import { readLatencyLog, readRun } from '../../src/record/reader.ts'
+import { mergeSparse } from '../../src/metrics/sparse.ts'
+import { summarise } from '../../src/analyze/stats/latency.ts'
 import type { RunJson } from '../../src/record/layout/run-json.ts'
 import { LMSLOAD_BIN, runCli, runCommand, type CliResult } from '../helpers/cli.ts'
 import { startTarget, type TestTarget } from '../helpers/target.ts'
@@ -24,7 +28,7 @@ const SCENARIO = `
   import { defineScenario, arrival } from 'lmsload'
   import { path } from './helper.ts'
   const visit = async (l) => {
-    const r = await l.get('/ids/:journey/:id', { params: { journey: l.journey, id: l.id }, query: { delay: 12 }, name: 'GET /ids' })
+    const r = await l.get('/ids/:journey/:id', { params: { journey: l.journey, id: l.id }, query: { delay: 40 }, name: 'GET /ids' })
     l.check(l.data.token, (t) => t === 'from-setup', 'setup data arrived')
     await l.get(path(l.id), { query: { delay: 4 }, name: 'GET /page' })
   }
@@ -96,7 +100,7 @@ const analysis = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'analys
 const runJson = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunJson
 
 describe('a sharded run', () => {
-  it('three shards at a barrier merge into exactly the plan of one run: arrivals per second, learner ids, journeys, setup once', () => {
+  it('three shards at a barrier merge into exactly the plan of one run: arrivals per second, learner ids, journeys, setup once', async () => {
     for (const r of shardRuns) expect(r.code, r.stderr + r.stdout).toBe(0)
     expect(merged.code, merged.stderr + merged.stdout).toBe(0)
     // Each shard: its part, marked with the run's common id, start and plan.
@@ -114,9 +118,18 @@ describe('a sharded run', () => {
     expect(pad(planned(all))).toEqual(pad(planned(one)))
     const total = planned(one).reduce((a, b) => a + b, 0)
     expect(total).toBeGreaterThan(90)
-    // The shards' parts are disjoint and whole: every planned learner started once, on its own shard.
+    // The shards' parts are disjoint and whole: every planned learner started once, on its own shard,
+    // in the second of its planned instant — or, when planned in a second's last 50 ms, possibly in
+    // the next (its start lag is charged to its latency, not hidden): cumulatively, per second.
     const started = all.reduce((n, l) => n + l.arrivals.started, 0)
     expect(started).toBe(total)
+    const times = [...runLoad(await importScenario(scenarioFile), {}, { seed: 5, spacing: 'poisson' }).streams[0]!.plan!.times]
+    let cumulative = 0
+    all.forEach((l, t) => {
+      cumulative += l.arrivals.started
+      expect(cumulative, `second ${t}`).toBeLessThanOrEqual(times.filter((x) => x < (t + 1) * 1000).length)
+      expect(cumulative, `second ${t}`).toBeGreaterThanOrEqual(times.filter((x) => x < (t + 1) * 1000 - 50).length)
+    })
     expect(shardDirs.map((d) => runJson(d).result!.arrivals.started).reduce((a, b) => a + b, 0)).toBe(total)
     // The same learners, each once, with the same journey as in the single run.
     expect(shardIds.map(([id]) => id).sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i))
@@ -126,14 +139,23 @@ describe('a sharded run', () => {
     const s = analysis(single.dir)
     expect(m.overall.count).toBe(s.overall.count)
     expect(m.checks.find((c) => c.label === 'setup data arrived')).toMatchObject({ pass: total, fail: 0 })
-    // Latency: the server answers /ids after 12 ms; the merged run's percentiles are the single run's within the noise (stated in docs/integrations.md).
+    // The merge is exact: the merged endpoint's latency is that of the shards' histograms added up.
     const ids = (a: Analysis) => a.endpoints.find((e) => e.name === 'GET /ids')!.latencyMs!
+    const union = mergeSparse(shardDirs.flatMap((d) => {
+      const run = readRun(d)
+      return [...readLatencyLog(d, [])].filter((h) => run.endpoints.get(h.tag) === 'GET /ids').map((h) => h.histogram)
+    }))
+    expect(ids(m)).toEqual(summarise(union))
+    // And physically the single run's within the noise: the server answers /ids after 40 ms. The tail
+    // is not compared: three generator processes on this one machine close their seconds at the same
+    // instants and share two cores with the server, and their p95 ran 1.05–1.6× the single run's
+    // (p50 1.005–1.011, p90 1.05–1.13: docs/integrations.md) — shards on machines of their own do not.
     if (process.env.SHARD_NOISE) console.log('NOISE', JSON.stringify({ m: ids(m), s: ids(s) }))
-    expect(ids(m).p50).toBeGreaterThanOrEqual(12)
-    expect(ids(m).p50 / ids(s).p50).toBeGreaterThan(0.8)
-    expect(ids(m).p50 / ids(s).p50).toBeLessThan(1.25)
-    expect(ids(m).p95 / ids(s).p95).toBeGreaterThan(0.5)
-    expect(ids(m).p95 / ids(s).p95).toBeLessThan(2)
+    expect(ids(m).p50).toBeGreaterThanOrEqual(40)
+    expect(ids(m).p50 / ids(s).p50).toBeGreaterThan(0.9)
+    expect(ids(m).p50 / ids(s).p50).toBeLessThan(1.15)
+    expect(ids(m).p90 / ids(s).p90).toBeGreaterThan(0.8)
+    expect(ids(m).p90 / ids(s).p90).toBeLessThan(1.5)
   })
 
   it("keeps every shard's resources, records the shards and their skew, and says so in the report", () => {
