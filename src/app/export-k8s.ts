@@ -90,9 +90,8 @@ export async function exportScenarioToK8s(req: ExportK8sRequest): Promise<Export
   const dir = req.outDir === undefined ? defaultOutputDir('k8s', scenario.name) : path.resolve(req.outDir)
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UserError('LMSLOAD_EXPORT', `${displayPath(dir)} already exists and is not empty; choose another --out`)
   // Learners per shard: the busiest shard's part of the plan (shard 1 takes the remainder).
-  let learnersPerShard = 0
   const load = runLoad(scenario, shape, { seed, spacing: 'poisson', shard: { index: 0, count: n } })
-  learnersPerShard = load.learners
+  const learnersPerShard = load.learners
   const memoryMiB = Math.ceil((BASE_MIB + (learnersPerShard * KIB_PER_LEARNER) / 1024) / 64) * 64
   // The scenario's directory, packed into a ConfigMap; a ready scenario is in the image already.
   let archive: Buffer | undefined

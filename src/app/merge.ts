@@ -6,7 +6,7 @@ import path from 'node:path'
 import { displayPath } from '../core/paths.ts'
 import { UserError } from '../core/errors.ts'
 import { latencyHistogram, type Histogram } from '../metrics/histogram.ts'
-import { addJourneyCounts, addJourneyErrors, journeyErrorKey, type EndpointInterval, type EngineEvent, type IntervalRecord, type JourneyCounts, type StreamInterval } from '../metrics/interval.ts'
+import { addCheckTallies, addJourneyCounts, addJourneyErrors, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineEvent, type IntervalRecord, type JourneyCounts, type StreamInterval } from '../metrics/interval.ts'
 import { addOutcomeCounts, addTallies } from '../metrics/outcome.ts'
 import { addSparse, type SparseHistogram } from '../metrics/sparse.ts'
 import type { EventLine, IntervalLine } from '../record/layout/lines.ts'
@@ -161,12 +161,8 @@ class SecondBuilder {
     for (const k of ['planned', 'started', 'dropped'] as const) this.arrivals[k] += line.arrivals[k]
     this.active += line.active
     this.peakActive += line.peakActive ?? line.active
-    for (const [name, j] of Object.entries(line.journeys)) addJourneyCounts((this.journeys[name] ??= { started: 0, completed: 0, failed: 0, interrupted: 0 }), j)
-    for (const [label, c] of Object.entries(line.checks)) {
-      const sum = (this.checks[label] ??= { pass: 0, fail: 0 })
-      sum.pass += c.pass
-      sum.fail += c.fail
-    }
+    for (const [name, j] of Object.entries(line.journeys)) addJourneyCounts((this.journeys[name] ??= journeyCounts()), j)
+    addCheckTallies(this.checks, line.checks)
     for (const [id, e] of Object.entries(line.endpoints)) {
       const name = shard.endpoints.get(id)
       if (name === undefined) continue
@@ -187,11 +183,7 @@ class SecondBuilder {
       for (const k of ['planned', 'started', 'dropped'] as const) part.arrivals[k] += s.arrivals[k]
       part.activeLearners += s.active
       part.peakActive += s.peakActive
-      for (const [label, c] of Object.entries(s.checks)) {
-        const sum = (part.checks[label] ??= { pass: 0, fail: 0 })
-        sum.pass += c.pass
-        sum.fail += c.fail
-      }
+      addCheckTallies(part.checks, s.checks)
     }
     this.workers.push(...line.generator.workers)
     if (line.journeyErrors) addJourneyErrors(this.journeyErrors, line.journeyErrors)

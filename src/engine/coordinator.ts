@@ -9,7 +9,7 @@ import type { EngineConfig, StartCommand, WorkerInit } from './config.ts'
 import type { StreamSnapshot, WorkerInterval, WorkerMessage } from './messages.ts'
 import { serveStrippedSources, STRIPPED_WORKER_BOOTSTRAP } from './typescript-threads.ts'
 import { runLoad, shardShare, WHOLE_RUN } from './schedule/streams.ts'
-import { addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord, type StreamInterval } from '../metrics/interval.ts'
+import { addCheckTallies, addJourneyCounts, addJourneyErrors, HIGH_CARDINALITY_NAMES, journeyCounts, journeyErrorKey, type EndpointInterval, type EngineSink, type IntervalRecord, type StreamInterval } from '../metrics/interval.ts'
 
 const START_DELAY_MS = 250
 
@@ -36,11 +36,7 @@ function addStreamCounts(into: StreamInterval, from: Pick<StreamSnapshot, 'arriv
   into.activeLearners += from.activeLearners
   into.peakActive += from.peakActive
   for (const [name, j] of Object.entries(from.journeys)) addJourneyCounts((into.journeys[name] ??= journeyCounts()), j)
-  for (const [label, c] of Object.entries(from.checks)) {
-    const sum = (into.checks[label] ??= { pass: 0, fail: 0 })
-    sum.pass += c.pass
-    sum.fail += c.fail
-  }
+  addCheckTallies(into.checks, from.checks)
 }
 
 /** A worker's stream second (histograms encoded) into the merged stream second. */

@@ -23,6 +23,15 @@ export function addJourneyCounts(into: JourneyCounts, from: JourneyCounts): void
   into.interrupted += from.interrupted
 }
 
+/** Adds check tallies by label (pass, fail) into a sum: workers' seconds into the run's, shards' into a merged run's. */
+export function addCheckTallies(into: Record<string, { pass: number; fail: number }>, from: Record<string, { pass: number; fail: number }>): void {
+  for (const [label, c] of Object.entries(from)) {
+    const sum = (into[label] ??= { pass: 0, fail: 0 })
+    sum.pass += c.pass
+    sum.fail += c.fail
+  }
+}
+
 /** Journeys that threw with one distinct message at one place of the user's code, counted. */
 export interface JourneyError {
   journey: string
